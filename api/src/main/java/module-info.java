@@ -1,0 +1,16 @@
+/**
+ * Multipath TCP and TCP keepalive for Java, over the Foreign Function &amp; Memory API.
+ * <ul>
+ *   <li>{@link org.mptcpj.socket}: MPTCP and TCP stream sockets, the MPTCP policy, NIO interop</li>
+ *   <li>{@link org.mptcpj.option}: typed socket options and the keepalive value</li>
+ *   <li>{@link org.mptcpj.info}: zero-copy views of MPTCP_INFO, TCP_INFO and per-subflow data</li>
+ *   <li>{@link org.mptcpj.error}: errno-carrying exceptions</li>
+ * </ul>
+ * All native calls live in the internal package {@code org.mptcpj.internal.sys}.
+ */
+module org.mptcpj {
+    requires org.mptcpj.bindings;
+    requires org.slf4j;
+
+    exports org.mptcpj.error;
+}

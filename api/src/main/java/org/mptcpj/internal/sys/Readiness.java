@@ -1,0 +1,33 @@
+package org.mptcpj.internal.sys;
+
+import java.lang.foreign.MemorySegment;
+import java.util.concurrent.TimeUnit;
+import org.mptcpj.bindings.linux.pollfd;
+
+/**
+ * Waits until a non-blocking descriptor is ready, with poll(2) on the calling thread's scratch
+ * {@code struct pollfd}. {@link GuardedFd#close()} wakes a waiting thread through
+ * {@code shutdown(2)}, which makes poll report {@code POLLHUP}.
+ */
+public final class Readiness {
+    private Readiness() {
+    }
+
+    /**
+     * Blocks until {@code fd} reports one of {@code events}, an error or a hang-up, or until the
+     * timeout passes.
+     *
+     * @param timeoutNanos how long to wait; negative waits without limit
+     * @return the {@code revents} bits, {@code 0} on timeout, or {@code -errno}
+     */
+    public static int await(int fd, int events, long timeoutNanos) {
+        MemorySegment p = ThreadScratch.get().pollfd;
+        pollfd.fd(p, fd);
+        pollfd.events(p, (short) events);
+        pollfd.revents(p, (short) 0);
+        int timeoutMillis = timeoutNanos < 0 ? -1
+                : (int) Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(timeoutNanos + 999_999));
+        int r = Sys.poll(p, 1, timeoutMillis);
+        return r <= 0 ? r : pollfd.revents(p) & 0xffff;
+    }
+}

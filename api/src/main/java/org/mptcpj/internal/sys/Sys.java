@@ -1,0 +1,437 @@
+package org.mptcpj.internal.sys;
+
+import static org.mptcpj.bindings.linux.Linux.*;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+import org.mptcpj.bindings.linux.Linux;
+import org.mptcpj.error.ErrnoException;
+
+/**
+ * Every system call of the library, as errno-capturing downcall handles.
+ *
+ * <p>jextract's generated wrappers do not capture {@code errno}, and reading it after the call is
+ * unreliable on the JVM (the runtime may make other calls in between), so each handle here is built
+ * from the generated function's address and descriptor plus
+ * {@link Linker.Option#captureCallState(String...) captureCallState("errno")}.
+ *
+ * <p>Convention: each method returns the call's result when it succeeds and {@code -errno} when it
+ * fails, so callers branch on expected errors ({@code EAGAIN}, {@code EINPROGRESS}) without
+ * exceptions or allocation, and turn the rest into an {@link ErrnoException} with
+ * {@link #error(String, int)}. Calls that POSIX allows to restart are retried on {@code EINTR};
+ * {@code close} never is (Linux releases the descriptor even when it reports {@code EINTR}), and an
+ * interrupted {@code connect} goes on asynchronously, so it reports {@code EINPROGRESS}.
+ */
+public final class Sys {
+    private static final Linker LINKER = Linker.nativeLinker();
+    private static final Linker.Option CAPTURE_ERRNO = Linker.Option.captureCallState("errno");
+    private static final VarHandle ERRNO = Linker.Option.captureStateLayout()
+            .varHandle(MemoryLayout.PathElement.groupElement("errno"));
+
+    private static final MethodHandle SOCKET = capture("socket", socket$descriptor());
+    private static final MethodHandle BIND = capture("bind", bind$descriptor());
+    private static final MethodHandle LISTEN = capture("listen", listen$descriptor());
+    private static final MethodHandle ACCEPT4 = capture("accept4", accept4$descriptor());
+    private static final MethodHandle CONNECT = capture("connect", connect$descriptor());
+    private static final MethodHandle CLOSE = capture("close", close$descriptor());
+    private static final MethodHandle SHUTDOWN = capture("shutdown", shutdown$descriptor());
+    private static final MethodHandle READ = capture("read", read$descriptor());
+    private static final MethodHandle WRITE = capture("write", write$descriptor());
+    private static final MethodHandle READV = capture("readv", readv$descriptor());
+    private static final MethodHandle WRITEV = capture("writev", writev$descriptor());
+    private static final MethodHandle RECV = capture("recv", recv$descriptor());
+    private static final MethodHandle SEND = capture("send", send$descriptor());
+    private static final MethodHandle SENDTO = capture("sendto", sendto$descriptor());
+    private static final MethodHandle RECVFROM = capture("recvfrom", recvfrom$descriptor());
+    private static final MethodHandle GETSOCKNAME = capture("getsockname", getsockname$descriptor());
+    private static final MethodHandle GETPEERNAME = capture("getpeername", getpeername$descriptor());
+    private static final MethodHandle SETSOCKOPT = capture("setsockopt", setsockopt$descriptor());
+    private static final MethodHandle GETSOCKOPT = capture("getsockopt", getsockopt$descriptor());
+    private static final MethodHandle POLL = capture("poll", poll$descriptor());
+    private static final MethodHandle DUP2 = capture("dup2", dup2$descriptor());
+    private static final MethodHandle IF_NAMETOINDEX = capture("if_nametoindex", if_nametoindex$descriptor());
+    private static final MethodHandle SETNS = capture("setns", setns$descriptor());
+    private static final MethodHandle STRERROR_R = LINKER.downcallHandle(symbol("strerror_r"), strerror_r$descriptor());
+    // Variadic functions: the generated invoker gives the address and the specialised descriptor.
+    private static final MethodHandle FCNTL_INT = captureVariadic("fcntl",
+            Linux.fcntl.makeInvoker(C_INT).descriptor(), 2);
+    private static final MethodHandle OPEN = captureVariadic("open",
+            Linux.open.makeInvoker(C_INT).descriptor(), 2);
+
+    private Sys() {
+    }
+
+    // The same lookup the generated code uses: the C library, through the linker's default lookup.
+    private static MemorySegment symbol(String name) {
+        return LINKER.defaultLookup().find(name).orElseThrow(() -> new UnsatisfiedLinkError("no symbol " + name));
+    }
+
+    private static MethodHandle capture(String function, FunctionDescriptor descriptor) {
+        return LINKER.downcallHandle(symbol(function), descriptor, CAPTURE_ERRNO);
+    }
+
+    private static MethodHandle captureVariadic(String function, FunctionDescriptor descriptor, int fixedArgs) {
+        return LINKER.downcallHandle(symbol(function), descriptor, CAPTURE_ERRNO,
+                Linker.Option.firstVariadicArg(fixedArgs));
+    }
+
+    private static MemorySegment state() {
+        return ThreadScratch.get().callState;
+    }
+
+    private static int result(int r, MemorySegment state) {
+        return r >= 0 ? r : -(int) ERRNO.get(state, 0L);
+    }
+
+    private static long result(long r, MemorySegment state) {
+        return r >= 0 ? r : -(int) ERRNO.get(state, 0L);
+    }
+
+    private static AssertionError unexpected(Throwable t) {
+        if (t instanceof RuntimeException re) {
+            throw re;
+        }
+        if (t instanceof Error e) {
+            throw e;
+        }
+        return new AssertionError("downcall threw a checked exception", t);
+    }
+
+    private static final int EINTR = Linux.EINTR();
+
+    // ---- sockets ----
+
+    /** socket(2). */
+    public static int socket(int domain, int type, int protocol) {
+        MemorySegment st = state();
+        try {
+            return result((int) SOCKET.invokeExact(st, domain, type, protocol), st);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** bind(2). */
+    public static int bind(int fd, MemorySegment addr, int addrLen) {
+        MemorySegment st = state();
+        try {
+            return result((int) BIND.invokeExact(st, fd, addr, addrLen), st);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** listen(2). */
+    public static int listen(int fd, int backlog) {
+        MemorySegment st = state();
+        try {
+            return result((int) LISTEN.invokeExact(st, fd, backlog), st);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** accept4(2), retried on EINTR. {@code addr} and {@code addrLen} may be {@link MemorySegment#NULL}. */
+    public static int accept4(int fd, MemorySegment addr, MemorySegment addrLen, int flags) {
+        MemorySegment st = state();
+        try {
+            int r;
+            do {
+                r = result((int) ACCEPT4.invokeExact(st, fd, addr, addrLen, flags), st);
+            } while (r == -EINTR);
+            return r;
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** connect(2); an interrupted connect continues asynchronously, so EINTR is reported as EINPROGRESS. */
+    public static int connect(int fd, MemorySegment addr, int addrLen) {
+        MemorySegment st = state();
+        try {
+            int r = result((int) CONNECT.invokeExact(st, fd, addr, addrLen), st);
+            return r == -EINTR ? -Linux.EINPROGRESS() : r;
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** close(2), never retried: Linux frees the descriptor even when it reports EINTR. */
+    public static int close(int fd) {
+        MemorySegment st = state();
+        try {
+            return result((int) CLOSE.invokeExact(st, fd), st);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** shutdown(2). */
+    public static int shutdown(int fd, int how) {
+        MemorySegment st = state();
+        try {
+            return result((int) SHUTDOWN.invokeExact(st, fd, how), st);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    // ---- data ----
+
+    /** read(2), retried on EINTR. */
+    public static long read(int fd, MemorySegment buf, long count) {
+        MemorySegment st = state();
+        try {
+            long r;
+            do {
+                r = result((long) READ.invokeExact(st, fd, buf, count), st);
+            } while (r == -EINTR);
+            return r;
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** write(2), retried on EINTR. */
+    public static long write(int fd, MemorySegment buf, long count) {
+        MemorySegment st = state();
+        try {
+            long r;
+            do {
+                r = result((long) WRITE.invokeExact(st, fd, buf, count), st);
+            } while (r == -EINTR);
+            return r;
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** readv(2) over {@code count} {@code struct iovec}s, retried on EINTR. */
+    public static long readv(int fd, MemorySegment iov, int count) {
+        MemorySegment st = state();
+        try {
+            long r;
+            do {
+                r = result((long) READV.invokeExact(st, fd, iov, count), st);
+            } while (r == -EINTR);
+            return r;
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** writev(2) over {@code count} {@code struct iovec}s, retried on EINTR. */
+    public static long writev(int fd, MemorySegment iov, int count) {
+        MemorySegment st = state();
+        try {
+            long r;
+            do {
+                r = result((long) WRITEV.invokeExact(st, fd, iov, count), st);
+            } while (r == -EINTR);
+            return r;
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** recv(2), retried on EINTR. */
+    public static long recv(int fd, MemorySegment buf, long len, int flags) {
+        MemorySegment st = state();
+        try {
+            long r;
+            do {
+                r = result((long) RECV.invokeExact(st, fd, buf, len, flags), st);
+            } while (r == -EINTR);
+            return r;
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** send(2), retried on EINTR. */
+    public static long send(int fd, MemorySegment buf, long len, int flags) {
+        MemorySegment st = state();
+        try {
+            long r;
+            do {
+                r = result((long) SEND.invokeExact(st, fd, buf, len, flags), st);
+            } while (r == -EINTR);
+            return r;
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** sendto(2), retried on EINTR. */
+    public static long sendto(int fd, MemorySegment buf, long len, int flags, MemorySegment addr, int addrLen) {
+        MemorySegment st = state();
+        try {
+            long r;
+            do {
+                r = result((long) SENDTO.invokeExact(st, fd, buf, len, flags, addr, addrLen), st);
+            } while (r == -EINTR);
+            return r;
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** recvfrom(2), retried on EINTR. {@code addr} and {@code addrLen} may be {@link MemorySegment#NULL}. */
+    public static long recvfrom(int fd, MemorySegment buf, long len, int flags, MemorySegment addr,
+                                MemorySegment addrLen) {
+        MemorySegment st = state();
+        try {
+            long r;
+            do {
+                r = result((long) RECVFROM.invokeExact(st, fd, buf, len, flags, addr, addrLen), st);
+            } while (r == -EINTR);
+            return r;
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    // ---- names and options ----
+
+    /** getsockname(2). */
+    public static int getsockname(int fd, MemorySegment addr, MemorySegment addrLen) {
+        MemorySegment st = state();
+        try {
+            return result((int) GETSOCKNAME.invokeExact(st, fd, addr, addrLen), st);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** getpeername(2). */
+    public static int getpeername(int fd, MemorySegment addr, MemorySegment addrLen) {
+        MemorySegment st = state();
+        try {
+            return result((int) GETPEERNAME.invokeExact(st, fd, addr, addrLen), st);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** setsockopt(2). */
+    public static int setsockopt(int fd, int level, int name, MemorySegment value, int len) {
+        MemorySegment st = state();
+        try {
+            return result((int) SETSOCKOPT.invokeExact(st, fd, level, name, value, len), st);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** getsockopt(2); {@code len} is the in/out {@code socklen_t}. */
+    public static int getsockopt(int fd, int level, int name, MemorySegment value, MemorySegment len) {
+        MemorySegment st = state();
+        try {
+            return result((int) GETSOCKOPT.invokeExact(st, fd, level, name, value, len), st);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** fcntl(2) with an int argument (F_GETFL ignores it, F_SETFL takes the flags). */
+    public static int fcntl(int fd, int cmd, int arg) {
+        MemorySegment st = state();
+        try {
+            return result((int) FCNTL_INT.invokeExact(st, fd, cmd, arg), st);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** dup2(2). */
+    public static int dup2(int oldFd, int newFd) {
+        MemorySegment st = state();
+        try {
+            return result((int) DUP2.invokeExact(st, oldFd, newFd), st);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    // ---- readiness ----
+
+    /** poll(2), retried on EINTR with the same timeout. */
+    public static int poll(MemorySegment fds, long nfds, int timeoutMillis) {
+        MemorySegment st = state();
+        try {
+            int r;
+            do {
+                r = result((int) POLL.invokeExact(st, fds, nfds, timeoutMillis), st);
+            } while (r == -EINTR);
+            return r;
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    // ---- namespaces and interfaces ----
+
+    /** open(2) with {@code O_*} flags (no mode), retried on EINTR. */
+    public static int open(MemorySegment path, int flags) {
+        MemorySegment st = state();
+        try {
+            int r;
+            do {
+                r = result((int) OPEN.invokeExact(st, path, flags, 0), st);
+            } while (r == -EINTR);
+            return r;
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** setns(2): moves the calling thread into the namespace {@code fd} refers to. */
+    public static int setns(int fd, int nstype) {
+        MemorySegment st = state();
+        try {
+            return result((int) SETNS.invokeExact(st, fd, nstype), st);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** if_nametoindex(3): the interface index, or {@code -errno} (it reports failure as 0). */
+    public static int ifNameToIndex(MemorySegment name) {
+        MemorySegment st = state();
+        try {
+            int r = (int) IF_NAMETOINDEX.invokeExact(st, name);
+            return r != 0 ? r : -(int) ERRNO.get(st, 0L);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    // ---- errors ----
+
+    /** {@return the C library's text for {@code errno} (GNU strerror_r)} */
+    public static String strerror(int errno) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment buf = arena.allocate(256);
+            MemorySegment text = (MemorySegment) STRERROR_R.invokeExact(errno, buf, buf.byteSize());
+            return text.reinterpret(1024).getString(0);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /**
+     * Builds the exception for a failed call.
+     *
+     * @param operation the call and its interesting arguments, e.g. {@code "connect(fd 5, [::1]:80)"}
+     * @param negErrno  the {@code -errno} a method of this class returned
+     */
+    public static ErrnoException error(String operation, long negErrno) {
+        int errno = (int) -negErrno;
+        return new ErrnoException(operation, errno, strerror(errno));
+    }
+}

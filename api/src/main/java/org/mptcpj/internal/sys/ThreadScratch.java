@@ -1,0 +1,50 @@
+package org.mptcpj.internal.sys;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+
+/**
+ * Native memory owned by the calling thread, so that system calls allocate nothing once warm:
+ * the errno capture area that every downcall writes, and a small buffer for option values,
+ * lengths and addresses. A slice is valid only until the thread's next call into this layer
+ * that uses the same slice.
+ */
+public final class ThreadScratch {
+    /** Bytes of the general-purpose buffer: enough for a sockaddr_storage (128) plus a socklen_t. */
+    static final int BUFFER_SIZE = 256;
+    private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
+
+    private static final ThreadLocal<ThreadScratch> CURRENT = ThreadLocal.withInitial(ThreadScratch::new);
+
+    final MemorySegment callState;
+    final MemorySegment length;
+    final MemorySegment buffer;
+    final MemorySegment pollfd;
+
+    private ThreadScratch() {
+        // Arena.ofAuto: freed by the GC once the thread (platform or virtual) is gone.
+        MemorySegment all = Arena.ofAuto().allocate(CAPTURE.byteSize() + 8 + 16 + BUFFER_SIZE, 16);
+        long at = 0;
+        callState = all.asSlice(at, CAPTURE.byteSize());
+        at = (CAPTURE.byteSize() + 7) & ~7L;
+        length = all.asSlice(at, 4);
+        pollfd = all.asSlice(at + 8, 8);
+        buffer = all.asSlice(at + 24, BUFFER_SIZE);
+    }
+
+    static ThreadScratch get() {
+        return CURRENT.get();
+    }
+
+    /** {@return this thread's general-purpose buffer ({@value #BUFFER_SIZE} bytes)} */
+    public static MemorySegment buffer() {
+        return get().buffer;
+    }
+
+    /** {@return this thread's 4-byte slot for a {@code socklen_t} in/out length} */
+    public static MemorySegment length() {
+        return get().length;
+    }
+}
