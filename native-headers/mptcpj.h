@@ -4,22 +4,29 @@
  * <linux/mptcp_pm.h> (current kernel ABI) shadow the distribution's older ones. The layout test
  * also compiles it without that -I to compare with the system headers.
  */
-#define _GNU_SOURCE
 #include <sys/types.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <netinet/in.h>
 #include <net/if.h>
-#include <sched.h>
+#include <linux/sched.h>	/* CLONE_NEWNET */
 #include <unistd.h>
 #include <fcntl.h>
 #include <poll.h>
-#include <string.h>
 #include <errno.h>
 #include <linux/tcp.h>
 #include <linux/mptcp.h>
 #include <linux/netlink.h>
 #include <linux/genetlink.h>
+
+/*
+ * glibc declares these three only under _GNU_SOURCE, which also turns the sockaddr arguments of
+ * bind(), connect() and friends into transparent unions that jextract passes by value (bind()
+ * then fails with EFAULT). So no _GNU_SOURCE: they are declared here from their man pages.
+ */
+extern int accept4(int sockfd, struct sockaddr *addr, socklen_t *addrlen, int flags);	/* accept4(2) */
+extern int setns(int fd, int nstype);							/* setns(2) */
+extern char *strerror_r(int errnum, char *buf, size_t buflen);				/* GNU strerror_r(3) */
 
 /* glibc names SOL_TCP only in <netinet/tcp.h>, which would clash with <linux/tcp.h>. */
 #ifndef SOL_TCP

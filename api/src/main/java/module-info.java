@@ -12,5 +12,7 @@ module org.mptcpj {
     requires org.mptcpj.bindings;
     requires org.slf4j;
 
+    exports org.mptcpj.socket;
+    exports org.mptcpj.option;
     exports org.mptcpj.error;
 }

@@ -24,14 +24,14 @@ public final class ThreadScratch {
     final MemorySegment pollfd;
 
     private ThreadScratch() {
+        // [call state, 16-aligned][socklen_t][pollfd][buffer], every slice 16-aligned.
+        long stateSize = (CAPTURE.byteSize() + 15) & ~15L;
         // Arena.ofAuto: freed by the GC once the thread (platform or virtual) is gone.
-        MemorySegment all = Arena.ofAuto().allocate(CAPTURE.byteSize() + 8 + 16 + BUFFER_SIZE, 16);
-        long at = 0;
-        callState = all.asSlice(at, CAPTURE.byteSize());
-        at = (CAPTURE.byteSize() + 7) & ~7L;
-        length = all.asSlice(at, 4);
-        pollfd = all.asSlice(at + 8, 8);
-        buffer = all.asSlice(at + 24, BUFFER_SIZE);
+        MemorySegment all = Arena.ofAuto().allocate(stateSize + 16 + 16 + BUFFER_SIZE, 16);
+        callState = all.asSlice(0, CAPTURE.byteSize());
+        length = all.asSlice(stateSize, 4);
+        pollfd = all.asSlice(stateSize + 16, 8);
+        buffer = all.asSlice(stateSize + 32, BUFFER_SIZE);
     }
 
     static ThreadScratch get() {

@@ -243,15 +243,6 @@ public class Linux {
     public static int POLLOUT() {
         return POLLOUT;
     }
-    private static final int POLLRDHUP = (int)8192L;
-    /**
-     * {@snippet lang=c :
-     * #define POLLRDHUP 8192
-     * }
-     */
-    public static int POLLRDHUP() {
-        return POLLRDHUP;
-    }
     private static final int POLLERR = (int)8L;
     /**
      * {@snippet lang=c :
@@ -1224,7 +1215,7 @@ public class Linux {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(
             Linux.C_INT,
             Linux.C_INT,
-            __CONST_SOCKADDR_ARG.layout(),
+            Linux.C_POINTER,
             Linux.C_INT
         );
 
@@ -1236,7 +1227,7 @@ public class Linux {
     /**
      * Function descriptor for:
      * {@snippet lang=c :
-     * extern int bind(int __fd, __CONST_SOCKADDR_ARG __addr, socklen_t __len)
+     * extern int bind(int __fd, const struct sockaddr *__addr, socklen_t __len)
      * }
      */
     public static FunctionDescriptor bind$descriptor() {
@@ -1246,7 +1237,7 @@ public class Linux {
     /**
      * Downcall method handle for:
      * {@snippet lang=c :
-     * extern int bind(int __fd, __CONST_SOCKADDR_ARG __addr, socklen_t __len)
+     * extern int bind(int __fd, const struct sockaddr *__addr, socklen_t __len)
      * }
      */
     public static MethodHandle bind$handle() {
@@ -1254,7 +1245,7 @@ public class Linux {
     }
     /**
      * {@snippet lang=c :
-     * extern int bind(int __fd, __CONST_SOCKADDR_ARG __addr, socklen_t __len)
+     * extern int bind(int __fd, const struct sockaddr *__addr, socklen_t __len)
      * }
      */
     public static int bind(int __fd, MemorySegment __addr, int __len) {
@@ -1273,7 +1264,7 @@ public class Linux {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(
             Linux.C_INT,
             Linux.C_INT,
-            __SOCKADDR_ARG.layout(),
+            Linux.C_POINTER,
             Linux.C_POINTER
         );
 
@@ -1285,7 +1276,7 @@ public class Linux {
     /**
      * Function descriptor for:
      * {@snippet lang=c :
-     * extern int getsockname(int __fd, __SOCKADDR_ARG __addr, socklen_t *restrict __len)
+     * extern int getsockname(int __fd, struct sockaddr *restrict __addr, socklen_t *restrict __len)
      * }
      */
     public static FunctionDescriptor getsockname$descriptor() {
@@ -1295,7 +1286,7 @@ public class Linux {
     /**
      * Downcall method handle for:
      * {@snippet lang=c :
-     * extern int getsockname(int __fd, __SOCKADDR_ARG __addr, socklen_t *restrict __len)
+     * extern int getsockname(int __fd, struct sockaddr *restrict __addr, socklen_t *restrict __len)
      * }
      */
     public static MethodHandle getsockname$handle() {
@@ -1303,7 +1294,7 @@ public class Linux {
     }
     /**
      * {@snippet lang=c :
-     * extern int getsockname(int __fd, __SOCKADDR_ARG __addr, socklen_t *restrict __len)
+     * extern int getsockname(int __fd, struct sockaddr *restrict __addr, socklen_t *restrict __len)
      * }
      */
     public static int getsockname(int __fd, MemorySegment __addr, MemorySegment __len) {
@@ -1322,7 +1313,7 @@ public class Linux {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(
             Linux.C_INT,
             Linux.C_INT,
-            __CONST_SOCKADDR_ARG.layout(),
+            Linux.C_POINTER,
             Linux.C_INT
         );
 
@@ -1334,7 +1325,7 @@ public class Linux {
     /**
      * Function descriptor for:
      * {@snippet lang=c :
-     * extern int connect(int __fd, __CONST_SOCKADDR_ARG __addr, socklen_t __len)
+     * extern int connect(int __fd, const struct sockaddr *__addr, socklen_t __len)
      * }
      */
     public static FunctionDescriptor connect$descriptor() {
@@ -1344,7 +1335,7 @@ public class Linux {
     /**
      * Downcall method handle for:
      * {@snippet lang=c :
-     * extern int connect(int __fd, __CONST_SOCKADDR_ARG __addr, socklen_t __len)
+     * extern int connect(int __fd, const struct sockaddr *__addr, socklen_t __len)
      * }
      */
     public static MethodHandle connect$handle() {
@@ -1352,7 +1343,7 @@ public class Linux {
     }
     /**
      * {@snippet lang=c :
-     * extern int connect(int __fd, __CONST_SOCKADDR_ARG __addr, socklen_t __len)
+     * extern int connect(int __fd, const struct sockaddr *__addr, socklen_t __len)
      * }
      */
     public static int connect(int __fd, MemorySegment __addr, int __len) {
@@ -1371,7 +1362,7 @@ public class Linux {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(
             Linux.C_INT,
             Linux.C_INT,
-            __SOCKADDR_ARG.layout(),
+            Linux.C_POINTER,
             Linux.C_POINTER
         );
 
@@ -1383,7 +1374,7 @@ public class Linux {
     /**
      * Function descriptor for:
      * {@snippet lang=c :
-     * extern int getpeername(int __fd, __SOCKADDR_ARG __addr, socklen_t *restrict __len)
+     * extern int getpeername(int __fd, struct sockaddr *restrict __addr, socklen_t *restrict __len)
      * }
      */
     public static FunctionDescriptor getpeername$descriptor() {
@@ -1393,7 +1384,7 @@ public class Linux {
     /**
      * Downcall method handle for:
      * {@snippet lang=c :
-     * extern int getpeername(int __fd, __SOCKADDR_ARG __addr, socklen_t *restrict __len)
+     * extern int getpeername(int __fd, struct sockaddr *restrict __addr, socklen_t *restrict __len)
      * }
      */
     public static MethodHandle getpeername$handle() {
@@ -1401,7 +1392,7 @@ public class Linux {
     }
     /**
      * {@snippet lang=c :
-     * extern int getpeername(int __fd, __SOCKADDR_ARG __addr, socklen_t *restrict __len)
+     * extern int getpeername(int __fd, struct sockaddr *restrict __addr, socklen_t *restrict __len)
      * }
      */
     public static int getpeername(int __fd, MemorySegment __addr, MemorySegment __len) {
@@ -1523,7 +1514,7 @@ public class Linux {
             Linux.C_POINTER,
             Linux.C_LONG,
             Linux.C_INT,
-            __CONST_SOCKADDR_ARG.layout(),
+            Linux.C_POINTER,
             Linux.C_INT
         );
 
@@ -1535,7 +1526,7 @@ public class Linux {
     /**
      * Function descriptor for:
      * {@snippet lang=c :
-     * extern ssize_t sendto(int __fd, const void *__buf, size_t __n, int __flags, __CONST_SOCKADDR_ARG __addr, socklen_t __addr_len)
+     * extern ssize_t sendto(int __fd, const void *__buf, size_t __n, int __flags, const struct sockaddr *__addr, socklen_t __addr_len)
      * }
      */
     public static FunctionDescriptor sendto$descriptor() {
@@ -1545,7 +1536,7 @@ public class Linux {
     /**
      * Downcall method handle for:
      * {@snippet lang=c :
-     * extern ssize_t sendto(int __fd, const void *__buf, size_t __n, int __flags, __CONST_SOCKADDR_ARG __addr, socklen_t __addr_len)
+     * extern ssize_t sendto(int __fd, const void *__buf, size_t __n, int __flags, const struct sockaddr *__addr, socklen_t __addr_len)
      * }
      */
     public static MethodHandle sendto$handle() {
@@ -1553,7 +1544,7 @@ public class Linux {
     }
     /**
      * {@snippet lang=c :
-     * extern ssize_t sendto(int __fd, const void *__buf, size_t __n, int __flags, __CONST_SOCKADDR_ARG __addr, socklen_t __addr_len)
+     * extern ssize_t sendto(int __fd, const void *__buf, size_t __n, int __flags, const struct sockaddr *__addr, socklen_t __addr_len)
      * }
      */
     public static long sendto(int __fd, MemorySegment __buf, long __n, int __flags, MemorySegment __addr, int __addr_len) {
@@ -1575,7 +1566,7 @@ public class Linux {
             Linux.C_POINTER,
             Linux.C_LONG,
             Linux.C_INT,
-            __SOCKADDR_ARG.layout(),
+            Linux.C_POINTER,
             Linux.C_POINTER
         );
 
@@ -1587,7 +1578,7 @@ public class Linux {
     /**
      * Function descriptor for:
      * {@snippet lang=c :
-     * extern ssize_t recvfrom(int __fd, void *restrict __buf, size_t __n, int __flags, __SOCKADDR_ARG __addr, socklen_t *restrict __addr_len)
+     * extern ssize_t recvfrom(int __fd, void *restrict __buf, size_t __n, int __flags, struct sockaddr *restrict __addr, socklen_t *restrict __addr_len)
      * }
      */
     public static FunctionDescriptor recvfrom$descriptor() {
@@ -1597,7 +1588,7 @@ public class Linux {
     /**
      * Downcall method handle for:
      * {@snippet lang=c :
-     * extern ssize_t recvfrom(int __fd, void *restrict __buf, size_t __n, int __flags, __SOCKADDR_ARG __addr, socklen_t *restrict __addr_len)
+     * extern ssize_t recvfrom(int __fd, void *restrict __buf, size_t __n, int __flags, struct sockaddr *restrict __addr, socklen_t *restrict __addr_len)
      * }
      */
     public static MethodHandle recvfrom$handle() {
@@ -1605,7 +1596,7 @@ public class Linux {
     }
     /**
      * {@snippet lang=c :
-     * extern ssize_t recvfrom(int __fd, void *restrict __buf, size_t __n, int __flags, __SOCKADDR_ARG __addr, socklen_t *restrict __addr_len)
+     * extern ssize_t recvfrom(int __fd, void *restrict __buf, size_t __n, int __flags, struct sockaddr *restrict __addr, socklen_t *restrict __addr_len)
      * }
      */
     public static long recvfrom(int __fd, MemorySegment __buf, long __n, int __flags, MemorySegment __addr, MemorySegment __addr_len) {
@@ -1765,56 +1756,6 @@ public class Linux {
                 traceDowncall("listen", __fd, __n);
             }
             return (int)mh$.invokeExact(__fd, __n);
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class accept4 {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            Linux.C_INT,
-            Linux.C_INT,
-            __SOCKADDR_ARG.layout(),
-            Linux.C_POINTER,
-            Linux.C_INT
-        );
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(
-                    Linux.findOrThrow("accept4"),
-                    DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern int accept4(int __fd, __SOCKADDR_ARG __addr, socklen_t *restrict __addr_len, int __flags)
-     * }
-     */
-    public static FunctionDescriptor accept4$descriptor() {
-        return accept4.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern int accept4(int __fd, __SOCKADDR_ARG __addr, socklen_t *restrict __addr_len, int __flags)
-     * }
-     */
-    public static MethodHandle accept4$handle() {
-        return accept4.HANDLE;
-    }
-    /**
-     * {@snippet lang=c :
-     * extern int accept4(int __fd, __SOCKADDR_ARG __addr, socklen_t *restrict __addr_len, int __flags)
-     * }
-     */
-    public static int accept4(int __fd, MemorySegment __addr, MemorySegment __addr_len, int __flags) {
-        var mh$ = accept4.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("accept4", __fd, __addr, __addr_len, __flags);
-            }
-            return (int)mh$.invokeExact(__fd, __addr, __addr_len, __flags);
         } catch (Throwable ex$) {
            throw new AssertionError("should not reach here", ex$);
         }
@@ -2035,54 +1976,6 @@ public class Linux {
                 traceDowncall("if_nametoindex", __ifname);
             }
             return (int)mh$.invokeExact(__ifname);
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class setns {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            Linux.C_INT,
-            Linux.C_INT,
-            Linux.C_INT
-        );
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(
-                    Linux.findOrThrow("setns"),
-                    DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern int setns(int __fd, int __nstype)
-     * }
-     */
-    public static FunctionDescriptor setns$descriptor() {
-        return setns.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern int setns(int __fd, int __nstype)
-     * }
-     */
-    public static MethodHandle setns$handle() {
-        return setns.HANDLE;
-    }
-    /**
-     * {@snippet lang=c :
-     * extern int setns(int __fd, int __nstype)
-     * }
-     */
-    public static int setns(int __fd, int __nstype) {
-        var mh$ = setns.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("setns", __fd, __nstype);
-            }
-            return (int)mh$.invokeExact(__fd, __nstype);
         } catch (Throwable ex$) {
            throw new AssertionError("should not reach here", ex$);
         }
@@ -2457,55 +2350,6 @@ public class Linux {
                 traceDowncall("poll", __fds, __nfds, __timeout);
             }
             return (int)mh$.invokeExact(__fds, __nfds, __timeout);
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class strerror_r {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            Linux.C_POINTER,
-            Linux.C_INT,
-            Linux.C_POINTER,
-            Linux.C_LONG
-        );
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(
-                    Linux.findOrThrow("strerror_r"),
-                    DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern char *strerror_r(int __errnum, char *__buf, size_t __buflen)
-     * }
-     */
-    public static FunctionDescriptor strerror_r$descriptor() {
-        return strerror_r.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern char *strerror_r(int __errnum, char *__buf, size_t __buflen)
-     * }
-     */
-    public static MethodHandle strerror_r$handle() {
-        return strerror_r.HANDLE;
-    }
-    /**
-     * {@snippet lang=c :
-     * extern char *strerror_r(int __errnum, char *__buf, size_t __buflen)
-     * }
-     */
-    public static MemorySegment strerror_r(int __errnum, MemorySegment __buf, long __buflen) {
-        var mh$ = strerror_r.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("strerror_r", __errnum, __buf, __buflen);
-            }
-            return (MemorySegment)mh$.invokeExact(__errnum, __buf, __buflen);
         } catch (Throwable ex$) {
            throw new AssertionError("should not reach here", ex$);
         }
@@ -3085,6 +2929,153 @@ public class Linux {
      */
     public static int CTRL_ATTR_MCAST_GRP_ID() {
         return CTRL_ATTR_MCAST_GRP_ID;
+    }
+
+    private static class accept4 {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            Linux.C_INT,
+            Linux.C_INT,
+            Linux.C_POINTER,
+            Linux.C_POINTER,
+            Linux.C_INT
+        );
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(
+                    Linux.findOrThrow("accept4"),
+                    DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * extern int accept4(int sockfd, struct sockaddr *addr, socklen_t *addrlen, int flags)
+     * }
+     */
+    public static FunctionDescriptor accept4$descriptor() {
+        return accept4.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * extern int accept4(int sockfd, struct sockaddr *addr, socklen_t *addrlen, int flags)
+     * }
+     */
+    public static MethodHandle accept4$handle() {
+        return accept4.HANDLE;
+    }
+    /**
+     * {@snippet lang=c :
+     * extern int accept4(int sockfd, struct sockaddr *addr, socklen_t *addrlen, int flags)
+     * }
+     */
+    public static int accept4(int sockfd, MemorySegment addr, MemorySegment addrlen, int flags) {
+        var mh$ = accept4.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("accept4", sockfd, addr, addrlen, flags);
+            }
+            return (int)mh$.invokeExact(sockfd, addr, addrlen, flags);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class setns {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            Linux.C_INT,
+            Linux.C_INT,
+            Linux.C_INT
+        );
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(
+                    Linux.findOrThrow("setns"),
+                    DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * extern int setns(int fd, int nstype)
+     * }
+     */
+    public static FunctionDescriptor setns$descriptor() {
+        return setns.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * extern int setns(int fd, int nstype)
+     * }
+     */
+    public static MethodHandle setns$handle() {
+        return setns.HANDLE;
+    }
+    /**
+     * {@snippet lang=c :
+     * extern int setns(int fd, int nstype)
+     * }
+     */
+    public static int setns(int fd, int nstype) {
+        var mh$ = setns.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("setns", fd, nstype);
+            }
+            return (int)mh$.invokeExact(fd, nstype);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class strerror_r {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            Linux.C_POINTER,
+            Linux.C_INT,
+            Linux.C_POINTER,
+            Linux.C_LONG
+        );
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(
+                    Linux.findOrThrow("strerror_r"),
+                    DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * extern char *strerror_r(int errnum, char *buf, size_t buflen)
+     * }
+     */
+    public static FunctionDescriptor strerror_r$descriptor() {
+        return strerror_r.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * extern char *strerror_r(int errnum, char *buf, size_t buflen)
+     * }
+     */
+    public static MethodHandle strerror_r$handle() {
+        return strerror_r.HANDLE;
+    }
+    /**
+     * {@snippet lang=c :
+     * extern char *strerror_r(int errnum, char *buf, size_t buflen)
+     * }
+     */
+    public static MemorySegment strerror_r(int errnum, MemorySegment buf, long buflen) {
+        var mh$ = strerror_r.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("strerror_r", errnum, buf, buflen);
+            }
+            return (MemorySegment)mh$.invokeExact(errnum, buf, buflen);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
     }
     private static final int AF_UNSPEC = (int)0L;
     /**

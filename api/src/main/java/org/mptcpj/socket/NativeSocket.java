@@ -1,0 +1,293 @@
+package org.mptcpj.socket;
+
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.ref.Cleaner;
+import java.net.InetSocketAddress;
+import java.net.ProtocolFamily;
+import java.net.SocketOption;
+import java.net.StandardProtocolFamily;
+import java.util.Optional;
+import org.mptcpj.bindings.linux.Linux;
+import org.mptcpj.error.ErrnoException;
+import org.mptcpj.error.MptcpUnavailableException;
+import org.mptcpj.internal.sys.GuardedFd;
+import org.mptcpj.internal.sys.SockAddrs;
+import org.mptcpj.internal.sys.Sys;
+import org.mptcpj.internal.sys.ThreadScratch;
+import org.mptcpj.option.Keepalive;
+import org.mptcpj.option.NativeOption;
+import org.mptcpj.option.Options;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What every socket of this library has: a guarded descriptor, a protocol (MPTCP or TCP), typed
+ * options, a local address and {@link #close()}.
+ *
+ * <p>Descriptors are non-blocking ({@code SOCK_NONBLOCK}) and close-on-exec; blocking operations
+ * wait in {@code poll(2)}. Closing a socket while other threads use it wakes them promptly with a
+ * {@link org.mptcpj.error.SocketClosedException}, and the descriptor number is released only when
+ * none of them can still reach it. A socket that becomes unreachable without being closed is
+ * closed by a {@link Cleaner}, with a warning in the log.
+ */
+public abstract sealed class NativeSocket implements AutoCloseable permits StreamSocket, ServerStreamSocket {
+    static final Logger LOG = LoggerFactory.getLogger("org.mptcpj.socket");
+    private static final Cleaner CLEANER = Cleaner.create();
+
+    final GuardedFd fd;
+    final int family;
+    private final boolean mptcp;
+    private final String mptcpRefusal;
+    private final Cleaner.Cleanable cleanable;
+
+    NativeSocket(GuardedFd fd, int family, boolean mptcp, String mptcpRefusal) {
+        this.fd = fd;
+        this.family = family;
+        this.mptcp = mptcp;
+        this.mptcpRefusal = mptcpRefusal;
+        this.cleanable = CLEANER.register(this, new LeakGuard(fd, getClass().getSimpleName()));
+    }
+
+    /** Closes a socket that was dropped without close(); holds only the descriptor, never the socket. */
+    private record LeakGuard(GuardedFd fd, String kind) implements Runnable {
+        @Override
+        public void run() {
+            if (fd.close()) {
+                LOG.warn("{} on {} was not closed before it became unreachable; closed it now", kind, fd);
+            }
+        }
+    }
+
+    /** Creates the descriptor for {@code policy}: {@code socket(family, SOCK_STREAM|SOCK_NONBLOCK|SOCK_CLOEXEC, proto)}. */
+    static Created create(MptcpPolicy policy, ProtocolFamily protocolFamily) throws ErrnoException {
+        return create(policy, protocolFamily, Linux.SOCK_NONBLOCK());
+    }
+
+    /** As {@link #create(MptcpPolicy, ProtocolFamily)}, with {@code extraType} (SOCK_NONBLOCK or 0) in the type. */
+    static Created create(MptcpPolicy policy, ProtocolFamily protocolFamily, int extraType) throws ErrnoException {
+        int family = familyOf(protocolFamily);
+        int type = Linux.SOCK_STREAM() | extraType | Linux.SOCK_CLOEXEC();
+        if (policy != MptcpPolicy.DISABLED) {
+            int r = Sys.socket(family, type, Linux.IPPROTO_MPTCP());
+            if (r >= 0) {
+                return new Created(new GuardedFd(r), family, true, null);
+            }
+            String reason = refusalReason(-r);
+            String op = "socket(" + protocolFamily + ", SOCK_STREAM, IPPROTO_MPTCP)";
+            if (policy == MptcpPolicy.REQUIRED) {
+                throw new MptcpUnavailableException(op, -r, Sys.strerror(-r), reason);
+            }
+            String refusal = reason + " (" + Sys.error(op, r).getMessage() + ")";
+            LOG.info("MPTCP preferred but unavailable, using TCP: {}", refusal);
+            int tcp = Sys.socket(family, type, Linux.IPPROTO_TCP());
+            if (tcp < 0) {
+                throw Sys.error("socket(" + protocolFamily + ", SOCK_STREAM, IPPROTO_TCP)", tcp);
+            }
+            return new Created(new GuardedFd(tcp), family, false, refusal);
+        }
+        int tcp = Sys.socket(family, type, Linux.IPPROTO_TCP());
+        if (tcp < 0) {
+            throw Sys.error("socket(" + protocolFamily + ", SOCK_STREAM, IPPROTO_TCP)", tcp);
+        }
+        return new Created(new GuardedFd(tcp), family, false, null);
+    }
+
+    private static String refusalReason(int errno) {
+        if (errno == Linux.ENOPROTOOPT()) {
+            return "MPTCP is disabled: sysctl net.mptcp.enabled=0";
+        }
+        if (errno == Linux.EPROTONOSUPPORT() || errno == Linux.EINVAL()) {
+            return "the kernel has no MPTCP (Linux >= 5.6 with CONFIG_MPTCP required)";
+        }
+        if (errno == Linux.EAFNOSUPPORT()) {
+            return "the kernel has no MPTCP for this address family (CONFIG_MPTCP_IPV6)";
+        }
+        return "the kernel refused an MPTCP socket";
+    }
+
+    record Created(GuardedFd fd, int family, boolean mptcp, String refusal) {
+    }
+
+    static int familyOf(ProtocolFamily f) {
+        if (f == StandardProtocolFamily.INET) {
+            return Linux.AF_INET();
+        }
+        if (f == StandardProtocolFamily.INET6) {
+            return Linux.AF_INET6();
+        }
+        throw new IllegalArgumentException("unsupported protocol family " + f + " (INET or INET6)");
+    }
+
+    /**
+     * {@return whether the socket was created with {@code IPPROTO_MPTCP}}. A connection on it may
+     * still have fallen back to TCP: ask {@link StreamSocket#isMultipath()}.
+     */
+    public boolean isMptcp() {
+        return mptcp;
+    }
+
+    /** {@return why MPTCP was preferred but not used (the kernel's refusal), or empty} */
+    public Optional<String> mptcpRefusal() {
+        return Optional.ofNullable(mptcpRefusal);
+    }
+
+    /** {@return whether {@link #close()} has not been called} */
+    public boolean isOpen() {
+        return !fd.isClosed();
+    }
+
+    /**
+     * Sets a typed option with {@code setsockopt(2)}; the value is checked against the option's
+     * bounds first. Allocates nothing.
+     *
+     * @throws IllegalArgumentException for an out-of-range value (naming the option, value and bound)
+     *         or an option that is not a {@link NativeOption}
+     * @throws ErrnoException e.g. {@code ENOPROTOOPT} or {@code EOPNOTSUPP} if the kernel refuses the option
+     */
+    public <T> void setOption(SocketOption<T> option, T value) throws IOException {
+        NativeOption<T> o = nativeOption(option);
+        MemorySegment buf = ThreadScratch.buffer();
+        int len = o.encode(value, buf);
+        int s = fd.acquire("setsockopt " + o.name());
+        try {
+            int r = Sys.setsockopt(s, o.level(), o.optName(), buf, len);
+            if (r < 0) {
+                throw optionError("setsockopt(fd " + s + ", " + o.name() + ")", o, r);
+            }
+        } finally {
+            fd.release();
+        }
+    }
+
+    /**
+     * Reads a typed option with {@code getsockopt(2)}. Allocates nothing once warm for flags,
+     * small counts and keepalive durations.
+     *
+     * @throws ErrnoException if the kernel refuses the option
+     */
+    public <T> T getOption(SocketOption<T> option) throws IOException {
+        NativeOption<T> o = nativeOption(option);
+        MemorySegment buf = ThreadScratch.buffer();
+        MemorySegment len = ThreadScratch.length();
+        len.set(ValueLayout.JAVA_INT, 0, o.capacity());
+        int s = fd.acquire("getsockopt " + o.name());
+        try {
+            int r = Sys.getsockopt(s, o.level(), o.optName(), buf, len);
+            if (r < 0) {
+                throw optionError("getsockopt(fd " + s + ", " + o.name() + ")", o, r);
+            }
+            return o.decode(buf, len.get(ValueLayout.JAVA_INT, 0));
+        } finally {
+            fd.release();
+        }
+    }
+
+    /**
+     * The kernel's refusal of an option, explained when it comes from MPTCP: net/mptcp/sockopt.c
+     * accepts only the options it knows how to apply to every subflow, and answers
+     * {@code ENOPROTOOPT} or {@code EOPNOTSUPP} for the rest (on kernels before 5.17 that
+     * included the {@code TCP_KEEP*} knobs).
+     */
+    private ErrnoException optionError(String operation, NativeOption<?> option, int negErrno) {
+        int errno = -negErrno;
+        if (!mptcp || (errno != Linux.ENOPROTOOPT() && errno != Linux.EOPNOTSUPP())) {
+            return Sys.error(operation, negErrno);
+        }
+        String hint = "this kernel does not support " + option.name() + " on MPTCP sockets";
+        if (option.name().startsWith("TCP_KEEP")) {
+            hint += "; set the system-wide defaults instead (sysctl net.ipv4.tcp_keepalive_time, "
+                    + "net.ipv4.tcp_keepalive_intvl, net.ipv4.tcp_keepalive_probes), which subflows inherit";
+        }
+        return new ErrnoException(operation, errno, Sys.strerror(errno), hint);
+    }
+
+    private static <T> NativeOption<T> nativeOption(SocketOption<T> option) {
+        if (option instanceof NativeOption<T> n) {
+            return n;
+        }
+        throw new IllegalArgumentException(option + " is not an option of this library; use org.mptcpj.option.Options");
+    }
+
+    /**
+     * Applies keepalive as one unit: {@code SO_KEEPALIVE}, then (when enabled) {@code TCP_KEEPIDLE},
+     * {@code TCP_KEEPINTVL}, {@code TCP_KEEPCNT}, four {@code setsockopt(2)} calls. On an MPTCP
+     * socket the kernel propagates them to every subflow (for settings made before {@code connect()},
+     * only since upstream commit 648de37416b3, Linux 6.17 and stable backports).
+     *
+     * @throws ErrnoException if the kernel refuses one of them (older kernels answer
+     *         {@code EOPNOTSUPP} for {@code TCP_KEEP*} on MPTCP sockets)
+     */
+    public void setKeepalive(Keepalive keepalive) throws IOException {
+        if (keepalive.enabled()) {
+            setOption(Options.TCP_KEEPIDLE, keepalive.idle());
+            setOption(Options.TCP_KEEPINTVL, keepalive.interval());
+            setOption(Options.TCP_KEEPCNT, keepalive.count());
+        }
+        setOption(Options.SO_KEEPALIVE, keepalive.enabled());
+    }
+
+    /** {@return the keepalive settings the kernel holds for this socket (four getsockopt calls)} */
+    public Keepalive keepalive() throws IOException {
+        return new Keepalive(getOption(Options.SO_KEEPALIVE), getOption(Options.TCP_KEEPIDLE),
+                getOption(Options.TCP_KEEPINTVL), getOption(Options.TCP_KEEPCNT));
+    }
+
+    /** {@return the local address, from {@code getsockname(2)}} */
+    public InetSocketAddress localAddress() throws IOException {
+        return address(true);
+    }
+
+    InetSocketAddress address(boolean local) throws IOException {
+        MemorySegment buf = ThreadScratch.buffer();
+        MemorySegment len = ThreadScratch.length();
+        len.set(ValueLayout.JAVA_INT, 0, SockAddrs.STORAGE_SIZE);
+        int s = fd.acquire(local ? "getsockname" : "getpeername");
+        try {
+            int r = local ? Sys.getsockname(s, buf, len) : Sys.getpeername(s, buf, len);
+            if (r < 0) {
+                throw Sys.error((local ? "getsockname" : "getpeername") + "(fd " + s + ")", r);
+            }
+            return SockAddrs.read(buf);
+        } finally {
+            fd.release();
+        }
+    }
+
+    /** Binds with {@code bind(2)}. */
+    void bindTo(InetSocketAddress address) throws IOException {
+        MemorySegment buf = ThreadScratch.buffer();
+        int len = SockAddrs.write(address, family, buf);
+        int s = fd.acquire("bind");
+        try {
+            int r = Sys.bind(s, buf, len);
+            if (r < 0) {
+                throw Sys.error("bind(fd " + s + ", " + address + ")", r);
+            }
+        } finally {
+            fd.release();
+        }
+    }
+
+    /**
+     * Closes the socket. Threads blocked on it wake with a {@link org.mptcpj.error.SocketClosedException};
+     * the descriptor is released once the last of them has left. Closing twice is harmless.
+     */
+    @Override
+    public void close() {
+        fd.close();
+        cleanable.clean(); // unregisters; the leak guard finds the descriptor closed and says nothing
+    }
+
+    @Override
+    public String toString() {
+        String where;
+        try {
+            where = isOpen() ? String.valueOf(localAddress()) : "closed";
+        } catch (IOException e) {
+            where = e.getMessage();
+        }
+        return getClass().getSimpleName() + "[" + (mptcp ? "MPTCP" : "TCP") + " " + fd + " " + where + "]";
+    }
+}

@@ -1,0 +1,104 @@
+package org.mptcpj.socket;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ProtocolFamily;
+import java.net.SocketTimeoutException;
+import java.lang.foreign.MemorySegment;
+import java.time.Duration;
+import org.mptcpj.bindings.linux.Linux;
+import org.mptcpj.error.ErrnoException;
+import org.mptcpj.error.SocketClosedException;
+import org.mptcpj.internal.sys.GuardedFd;
+import org.mptcpj.internal.sys.Readiness;
+import org.mptcpj.internal.sys.Sys;
+
+/**
+ * A listening MPTCP or TCP socket. An MPTCP listener accepts MPTCP clients as multipath
+ * connections and plain TCP clients as fallen-back ones ({@link StreamSocket#isMultipath()}
+ * tells them apart). Socket options set on the listener, keepalive included, are inherited by the
+ * accepted sockets.
+ */
+public final class ServerStreamSocket extends NativeSocket {
+    private volatile long acceptTimeoutNanos = -1;
+
+    private ServerStreamSocket(GuardedFd fd, int family, boolean mptcp, String refusal) {
+        super(fd, family, mptcp, refusal);
+    }
+
+    /**
+     * Opens an unbound listening socket.
+     *
+     * @throws org.mptcpj.error.MptcpUnavailableException if MPTCP is required and the kernel refuses it
+     */
+    public static ServerStreamSocket open(MptcpPolicy policy, ProtocolFamily family) throws ErrnoException {
+        Created c = create(policy, family);
+        return new ServerStreamSocket(c.fd(), c.family(), c.mptcp(), c.refusal());
+    }
+
+    /**
+     * Binds ({@code bind(2)}) and listens ({@code listen(2)}).
+     *
+     * @param local   address and port; port 0 picks a free one ({@link #localAddress()} tells which)
+     * @param backlog pending-connection queue length
+     * @throws ErrnoException e.g. {@code EADDRINUSE}
+     */
+    public ServerStreamSocket bind(InetSocketAddress local, int backlog) throws IOException {
+        bindTo(local);
+        int s = fd.acquire("listen");
+        try {
+            int r = Sys.listen(s, backlog);
+            if (r < 0) {
+                throw Sys.error("listen(fd " + s + ", " + backlog + ")", r);
+            }
+        } finally {
+            fd.release();
+        }
+        return this;
+    }
+
+    /** Sets how long {@link #accept()} may block; {@code null} or zero means without limit. */
+    public void setAcceptTimeout(Duration timeout) {
+        acceptTimeoutNanos = timeout == null || timeout.isZero() ? -1 : timeout.toNanos();
+    }
+
+    /**
+     * Accepts a connection with {@code accept4(2)}, blocking until one arrives.
+     *
+     * @throws SocketClosedException if the listener is closed, also while waiting
+     * @throws SocketTimeoutException if the accept timeout passes
+     */
+    public StreamSocket accept() throws IOException {
+        long timeout = acceptTimeoutNanos;
+        long deadline = System.nanoTime() + timeout;
+        int s = fd.acquire("accept");
+        try {
+            for (;;) {
+                int r = Sys.accept4(s, MemorySegment.NULL, MemorySegment.NULL,
+                        Linux.SOCK_NONBLOCK() | Linux.SOCK_CLOEXEC());
+                if (r >= 0) {
+                    return StreamSocket.accepted(new GuardedFd(r), family, isMptcp());
+                }
+                if (fd.isClosed()) {
+                    throw new SocketClosedException("accept");
+                }
+                if (r != -Linux.EAGAIN()) {
+                    throw Sys.error("accept4(fd " + s + ")", r);
+                }
+                long left = timeout < 0 ? -1 : deadline - System.nanoTime();
+                if (timeout >= 0 && left <= 0) {
+                    throw new SocketTimeoutException("accept(fd " + s + ") timed out");
+                }
+                int ev = Readiness.await(s, Linux.POLLIN(), left);
+                if (fd.isClosed()) {
+                    throw new SocketClosedException("accept");
+                }
+                if (ev < 0) {
+                    throw Sys.error("poll(fd " + s + ")", ev);
+                }
+            }
+        } finally {
+            fd.release();
+        }
+    }
+}

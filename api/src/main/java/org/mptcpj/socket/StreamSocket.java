@@ -1,0 +1,320 @@
+package org.mptcpj.socket;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.net.InetSocketAddress;
+import java.net.ProtocolFamily;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import org.mptcpj.bindings.linux.Linux;
+import org.mptcpj.bindings.linux.mptcp_info;
+import org.mptcpj.error.ErrnoException;
+import org.mptcpj.internal.sys.GuardedFd;
+import org.mptcpj.internal.sys.Readiness;
+import org.mptcpj.internal.sys.SockAddrs;
+import org.mptcpj.internal.sys.Sys;
+import org.mptcpj.internal.sys.ThreadScratch;
+
+/**
+ * A connected (or connecting) MPTCP or TCP stream socket.
+ *
+ * <p>Data moves between the kernel and a {@link MemorySegment} or a direct {@link ByteBuffer}
+ * with no copy; heap arrays and buffers are copied once through a per-thread native buffer, as
+ * the JDK does. Reads and writes block (in {@code poll(2)}) until done, the read timeout passes,
+ * or the socket is closed. One thread may read while another writes.
+ *
+ * <p><b>Virtual threads:</b> a blocked call here waits in {@code poll(2)}, which keeps its carrier
+ * thread busy while it waits. For many concurrent connections on virtual threads, use
+ * {@link MptcpChannels}, which gives the JDK's own {@code SocketChannel} over an MPTCP socket and
+ * parks virtual threads in the JDK's poller.
+ */
+public final class StreamSocket extends NativeSocket {
+    private static final int HEAP_CHUNK = 64 * 1024;
+    private static final ThreadLocal<MemorySegment> BOUNCE =
+            ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(HEAP_CHUNK, 16));
+
+    private volatile long readTimeoutNanos = -1;
+
+    private StreamSocket(GuardedFd fd, int family, boolean mptcp, String refusal) {
+        super(fd, family, mptcp, refusal);
+    }
+
+    /**
+     * Opens an unconnected stream socket.
+     *
+     * @param policy MPTCP required, preferred or disabled
+     * @param family {@link java.net.StandardProtocolFamily#INET} or {@code INET6}
+     * @throws org.mptcpj.error.MptcpUnavailableException if MPTCP is required and the kernel refuses it
+     * @throws ErrnoException if {@code socket(2)} fails otherwise ({@code EMFILE}, ...)
+     */
+    public static StreamSocket open(MptcpPolicy policy, ProtocolFamily family) throws ErrnoException {
+        Created c = create(policy, family);
+        return new StreamSocket(c.fd(), c.family(), c.mptcp(), c.refusal());
+    }
+
+    static StreamSocket accepted(GuardedFd fd, int family, boolean mptcp) {
+        return new StreamSocket(fd, family, mptcp, null);
+    }
+
+    /** Binds the local end before connecting ({@code bind(2)}). */
+    public StreamSocket bind(InetSocketAddress local) throws IOException {
+        bindTo(local);
+        return this;
+    }
+
+    /**
+     * Connects with {@code connect(2)}, waiting at most {@code timeout} for the handshake.
+     *
+     * @throws SocketTimeoutException if the timeout passes (the socket is then closed, as the JDK does)
+     * @throws ErrnoException with the handshake's errno from {@code SO_ERROR}, e.g. {@code ECONNREFUSED}
+     */
+    public StreamSocket connect(InetSocketAddress remote, Duration timeout) throws IOException {
+        MemorySegment buf = ThreadScratch.buffer();
+        int len = SockAddrs.write(remote, family, buf);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        int s = fd.acquire("connect");
+        boolean timedOut = false;
+        try {
+            int r = Sys.connect(s, buf, len);
+            if (r == -Linux.EINPROGRESS()) {
+                for (;;) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        timedOut = true;
+                        throw new SocketTimeoutException("connect(fd " + s + ", " + remote + ") timed out after " + timeout);
+                    }
+                    int ev = Readiness.await(s, Linux.POLLOUT(), left);
+                    checkOpen("connect");
+                    if (ev > 0) {
+                        break;
+                    }
+                }
+                r = -soError(s);
+            }
+            if (r < 0) {
+                throw Sys.error("connect(fd " + s + ", " + remote + ")", r);
+            }
+            return this;
+        } finally {
+            fd.release();
+            if (timedOut) {
+                close();
+            }
+        }
+    }
+
+    /** {@return the pending error of the socket ({@code SO_ERROR}), 0 if none} */
+    private static int soError(int s) throws ErrnoException {
+        MemorySegment v = ThreadScratch.buffer();
+        MemorySegment len = ThreadScratch.length();
+        len.set(ValueLayout.JAVA_INT, 0, 4);
+        int r = Sys.getsockopt(s, Linux.SOL_SOCKET(), Linux.SO_ERROR(), v, len);
+        if (r < 0) {
+            throw Sys.error("getsockopt(fd " + s + ", SO_ERROR)", r);
+        }
+        return v.get(ValueLayout.JAVA_INT, 0);
+    }
+
+    private void checkOpen(String operation) throws IOException {
+        if (fd.isClosed()) {
+            throw new org.mptcpj.error.SocketClosedException(operation);
+        }
+    }
+
+    /** Sets how long a read may block; {@code null} or zero means without limit. */
+    public void setReadTimeout(Duration timeout) {
+        readTimeoutNanos = timeout == null || timeout.isZero() ? -1 : timeout.toNanos();
+    }
+
+    /**
+     * Reads into native memory with {@code recv(2)}, blocking until at least one byte arrives.
+     *
+     * @return the number of bytes read (at most {@code dst.byteSize()}), or -1 at end of stream
+     * @throws SocketTimeoutException if the read timeout passes first
+     * @throws ErrnoException e.g. {@code ECONNRESET}, {@code ETIMEDOUT} (keepalive or user timeout expired)
+     */
+    public int read(MemorySegment dst) throws IOException {
+        if (dst.byteSize() == 0) {
+            return 0;
+        }
+        long timeout = readTimeoutNanos;
+        long deadline = System.nanoTime() + timeout;
+        int s = fd.acquire("read");
+        try {
+            for (;;) {
+                long r = Sys.recv(s, dst, dst.byteSize(), 0);
+                if (r > 0) {
+                    return (int) r;
+                }
+                if (r == 0) {
+                    checkOpen("read"); // close() shuts the socket down, which reads as end of stream
+                    return -1;
+                }
+                if (r != -Linux.EAGAIN()) {
+                    checkOpen("read");
+                    throw Sys.error("recv(fd " + s + ")", r);
+                }
+                awaitReady(s, Linux.POLLIN(), timeout, deadline, "read");
+            }
+        } finally {
+            fd.release();
+        }
+    }
+
+    /**
+     * Writes all of {@code src} with {@code send(2)} ({@code MSG_NOSIGNAL}: a closed peer gives
+     * {@code EPIPE}, never {@code SIGPIPE}), blocking while the send buffer is full.
+     *
+     * @throws ErrnoException e.g. {@code EPIPE}, {@code ECONNRESET}
+     */
+    public void write(MemorySegment src) throws IOException {
+        int s = fd.acquire("write");
+        try {
+            long done = 0;
+            long size = src.byteSize();
+            while (done < size) {
+                long r = Sys.send(s, src.asSlice(done), size - done, Linux.MSG_NOSIGNAL());
+                if (r >= 0) {
+                    done += r;
+                } else if (r == -Linux.EAGAIN()) {
+                    awaitReady(s, Linux.POLLOUT(), -1, 0, "write");
+                } else {
+                    checkOpen("write");
+                    throw Sys.error("send(fd " + s + ")", r);
+                }
+            }
+        } finally {
+            fd.release();
+        }
+    }
+
+    private void awaitReady(int s, int events, long timeout, long deadline, String op) throws IOException {
+        long left = timeout < 0 ? -1 : deadline - System.nanoTime();
+        if (timeout >= 0 && left <= 0) {
+            throw new SocketTimeoutException(op + "(fd " + s + ") timed out");
+        }
+        int ev = Readiness.await(s, events, left);
+        checkOpen(op);
+        if (ev < 0) {
+            throw Sys.error("poll(fd " + s + ")", ev);
+        }
+        if (ev == 0 && timeout >= 0) {
+            throw new SocketTimeoutException(op + "(fd " + s + ") timed out");
+        }
+    }
+
+    /**
+     * Reads into a buffer from its position: a direct buffer directly, a heap buffer through one
+     * native copy.
+     *
+     * @return bytes read, or -1 at end of stream
+     */
+    public int read(ByteBuffer dst) throws IOException {
+        int n;
+        if (dst.isDirect()) {
+            n = read(MemorySegment.ofBuffer(dst));
+        } else {
+            MemorySegment bounce = BOUNCE.get();
+            n = read(bounce.asSlice(0, Math.min(dst.remaining(), HEAP_CHUNK)));
+            if (n > 0) {
+                dst.put(dst.position(), bounce.asByteBuffer(), 0, n);
+            }
+        }
+        if (n > 0) {
+            dst.position(dst.position() + n);
+        }
+        return n;
+    }
+
+    /** Writes all remaining bytes of a buffer (a heap buffer through one native copy). */
+    public void write(ByteBuffer src) throws IOException {
+        if (src.isDirect()) {
+            write(MemorySegment.ofBuffer(src));
+            src.position(src.limit());
+            return;
+        }
+        MemorySegment bounce = BOUNCE.get();
+        while (src.hasRemaining()) {
+            int n = Math.min(src.remaining(), HEAP_CHUNK);
+            MemorySegment.copy(MemorySegment.ofBuffer(src), 0, bounce, 0, n);
+            write(bounce.asSlice(0, n));
+            src.position(src.position() + n);
+        }
+    }
+
+    /** Reads into {@code b[off..off+len)}; {@return bytes read, or -1 at end of stream} */
+    public int read(byte[] b, int off, int len) throws IOException {
+        return read(ByteBuffer.wrap(b, off, len));
+    }
+
+    /** Writes all of {@code b[off..off+len)}. */
+    public void write(byte[] b, int off, int len) throws IOException {
+        write(ByteBuffer.wrap(b, off, len));
+    }
+
+    /** Half-closes the reading side ({@code shutdown(SHUT_RD)}). */
+    public void shutdownInput() throws IOException {
+        shutdown(Linux.SHUT_RD(), "SHUT_RD");
+    }
+
+    /** Half-closes the writing side ({@code shutdown(SHUT_WR)}): the peer reads end of stream. */
+    public void shutdownOutput() throws IOException {
+        shutdown(Linux.SHUT_WR(), "SHUT_WR");
+    }
+
+    private void shutdown(int how, String name) throws IOException {
+        int s = fd.acquire("shutdown");
+        try {
+            int r = Sys.shutdown(s, how);
+            if (r < 0) {
+                throw Sys.error("shutdown(fd " + s + ", " + name + ")", r);
+            }
+        } finally {
+            fd.release();
+        }
+    }
+
+    /** {@return the peer's address, from {@code getpeername(2)}} */
+    public InetSocketAddress remoteAddress() throws IOException {
+        return address(false);
+    }
+
+    /**
+     * Answers whether this connection really is multipath: the socket is MPTCP and
+     * {@code getsockopt(MPTCP_INFO)} succeeds without {@code MPTCP_INFO_FLAG_FALLBACK}. On a
+     * connection that fell back to TCP (peer without MPTCP, a middlebox stripping the option) the
+     * kernel answers {@code EOPNOTSUPP} or sets the fallback flag.
+     */
+    public boolean isMultipath() throws IOException {
+        if (!isMptcp()) {
+            return false;
+        }
+        MemorySegment info = ThreadScratch.buffer();
+        MemorySegment len = ThreadScratch.length();
+        // Only the flags are needed: the kernel copies min(len, sizeof) bytes.
+        int need = (int) (mptcp_info.mptcpi_flags$offset() + 4);
+        len.set(ValueLayout.JAVA_INT, 0, need);
+        int s = fd.acquire("isMultipath");
+        try {
+            int r = Sys.getsockopt(s, Linux.SOL_MPTCP(), Linux.MPTCP_INFO(), info, len);
+            if (r == -Linux.EOPNOTSUPP()) {
+                return false;
+            }
+            if (r < 0) {
+                throw Sys.error("getsockopt(fd " + s + ", MPTCP_INFO)", r);
+            }
+            return len.get(ValueLayout.JAVA_INT, 0) >= need
+                    && (mptcp_info.mptcpi_flags(info) & Linux.MPTCP_INFO_FLAG_FALLBACK()) == 0;
+        } finally {
+            fd.release();
+        }
+    }
+
+    /** Internal: the guarded descriptor, for the info views of {@code org.mptcpj.info}. */
+    GuardedFd guardedFd() {
+        return fd;
+    }
+}

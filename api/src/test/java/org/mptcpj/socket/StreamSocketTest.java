@@ -1,0 +1,162 @@
+package org.mptcpj.socket;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+import org.mptcpj.error.ErrnoException;
+
+/** Real loopback connections through the API: echo over every protocol, family and data path, and fallback. */
+class StreamSocketTest {
+    private static final Duration CONNECT = Duration.ofSeconds(5);
+
+    /** A connected pair: client and the server's accepted socket. */
+    record Pair(ServerStreamSocket listener, StreamSocket client, StreamSocket accepted) implements AutoCloseable {
+        static Pair open(MptcpPolicy clientPolicy, MptcpPolicy serverPolicy, StandardProtocolFamily family)
+                throws IOException {
+            InetAddress loopback = InetAddress.getByName(family == StandardProtocolFamily.INET ? "127.0.0.1" : "::1");
+            ServerStreamSocket l = ServerStreamSocket.open(serverPolicy, family).bind(new InetSocketAddress(loopback, 0), 8);
+            StreamSocket c = StreamSocket.open(clientPolicy, family).connect(l.localAddress(), CONNECT);
+            return new Pair(l, c, l.accept());
+        }
+
+        @Override
+        public void close() {
+            client.close();
+            accepted.close();
+            listener.close();
+        }
+    }
+
+    @ParameterizedTest(name = "{0} over {1}")
+    @CsvSource({"REQUIRED, INET", "REQUIRED, INET6", "DISABLED, INET", "DISABLED, INET6"})
+    void echoThroughEveryDataPath(MptcpPolicy policy, StandardProtocolFamily family) throws Exception {
+        try (Pair p = Pair.open(policy, policy, family); Arena arena = Arena.ofShared()) {
+            p.accepted().setReadTimeout(Duration.ofSeconds(10)); // a failed writer must not hang the test
+            assertEquals(policy == MptcpPolicy.REQUIRED, p.client().isMultipath());
+            assertEquals(policy == MptcpPolicy.REQUIRED, p.accepted().isMultipath());
+            assertEquals(p.client().localAddress(), p.accepted().remoteAddress());
+            byte[] payload = new byte[200_000];
+            new Random(42).nextBytes(payload);
+
+            // MemorySegment out, heap array back.
+            MemorySegment out = arena.allocate(payload.length);
+            MemorySegment.copy(payload, 0, out, java.lang.foreign.ValueLayout.JAVA_BYTE, 0, payload.length);
+            CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
+                try {
+                    p.client().write(out);
+                    p.client().write(ByteBuffer.wrap(payload));                       // heap buffer
+                    ByteBuffer direct = ByteBuffer.allocateDirect(payload.length).put(payload).flip();
+                    p.client().write(direct);                                           // direct buffer
+                    p.client().shutdownOutput();
+                } catch (IOException e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            byte[] got = new byte[payload.length * 3];
+            int total = 0;
+            ByteBuffer directIn = ByteBuffer.allocateDirect(8192);
+            MemorySegment segIn = arena.allocate(8192);
+            for (int round = 0; ; round++) {
+                int n;
+                switch (round % 3) {
+                    case 0 -> {
+                        n = p.accepted().read(segIn);
+                        if (n > 0) {
+                            MemorySegment.copy(segIn, java.lang.foreign.ValueLayout.JAVA_BYTE, 0, got, total, n);
+                        }
+                    }
+                    case 1 -> n = p.accepted().read(got, total, Math.min(8192, got.length - total));
+                    default -> {
+                        directIn.clear();
+                        n = p.accepted().read(directIn);
+                        if (n > 0) {
+                            directIn.flip().get(got, total, n);
+                        }
+                    }
+                }
+                if (n < 0 || writer.isCompletedExceptionally()) {
+                    break;
+                }
+                total += n;
+            }
+            writer.get(10, TimeUnit.SECONDS);
+            assertEquals(got.length, total);
+            for (int i = 0; i < 3; i++) {
+                assertArrayEquals(payload, java.util.Arrays.copyOfRange(got, i * payload.length, (i + 1) * payload.length));
+            }
+        }
+    }
+
+    @Test
+    void mptcpClientToTcpServerFallsBack() throws Exception {
+        try (Pair p = Pair.open(MptcpPolicy.REQUIRED, MptcpPolicy.DISABLED, StandardProtocolFamily.INET)) {
+            assertTrue(p.client().isMptcp());
+            assertFalse(p.client().isMultipath(), "an MPTCP client talking to a TCP server has fallen back");
+            assertFalse(p.accepted().isMptcp());
+            assertFalse(p.accepted().isMultipath());
+        }
+    }
+
+    @Test
+    void tcpClientToMptcpServerFallsBack() throws Exception {
+        try (Pair p = Pair.open(MptcpPolicy.DISABLED, MptcpPolicy.REQUIRED, StandardProtocolFamily.INET)) {
+            assertTrue(p.accepted().isMptcp(), "accepted from an MPTCP listener");
+            assertFalse(p.accepted().isMultipath(), "but the TCP client made it fall back");
+            assertFalse(p.client().isMultipath());
+        }
+    }
+
+    @Test
+    void connectionRefusedNamesTheErrno() throws Exception {
+        InetSocketAddress unused;
+        try (ServerStreamSocket l = ServerStreamSocket.open(MptcpPolicy.DISABLED, StandardProtocolFamily.INET)
+                .bind(new InetSocketAddress("127.0.0.1", 0), 1)) {
+            unused = l.localAddress();
+        }
+        try (StreamSocket s = StreamSocket.open(MptcpPolicy.REQUIRED, StandardProtocolFamily.INET)) {
+            ErrnoException e = assertThrows(ErrnoException.class, () -> s.connect(unused, CONNECT));
+            assertEquals("ECONNREFUSED", e.errnoName());
+            assertTrue(e.getMessage().contains("connect(") && e.getMessage().contains("ECONNREFUSED (111)"), e.getMessage());
+        }
+    }
+
+    @Test
+    void readTimeoutAndClosedSocket() throws Exception {
+        try (Pair p = Pair.open(MptcpPolicy.REQUIRED, MptcpPolicy.REQUIRED, StandardProtocolFamily.INET)) {
+            p.accepted().setReadTimeout(Duration.ofMillis(100));
+            assertThrows(java.net.SocketTimeoutException.class, () -> p.accepted().read(new byte[10], 0, 10));
+            p.client().close();
+            p.client().close(); // harmless
+            assertFalse(p.client().isOpen());
+            var e = assertThrows(org.mptcpj.error.SocketClosedException.class, () -> p.client().write(new byte[1], 0, 1));
+            assertTrue(e.getMessage().contains("closed"), e.getMessage());
+            assertEquals(-1, p.accepted().read(new byte[10], 0, 10), "the peer sees end of stream");
+        }
+    }
+
+    @Test
+    void preferredUsesMptcpWhereTheKernelAllowsIt() throws Exception {
+        // Refusal paths run for real in a namespace with net.mptcp.enabled=0: MptcpDisabledTest.
+        try (StreamSocket s = StreamSocket.open(MptcpPolicy.PREFERRED, StandardProtocolFamily.INET)) {
+            assertTrue(s.isMptcp());
+            assertTrue(s.mptcpRefusal().isEmpty());
+        }
+    }
+}
