@@ -25,6 +25,21 @@
 #define MAX_TCP_KEEPINTVL	32767
 #define MAX_TCP_KEEPCNT		127
 
+/* Values of tcpi_state: the kernel's socket states (include/net/tcp_states.h, not exported as uapi). */
+enum {
+	TCP_ESTABLISHED = 1,
+	TCP_SYN_SENT,
+	TCP_SYN_RECV,
+	TCP_FIN_WAIT1,
+	TCP_FIN_WAIT2,
+	TCP_TIME_WAIT,
+	TCP_CLOSE,
+	TCP_CLOSE_WAIT,
+	TCP_LAST_ACK,
+	TCP_LISTEN,
+	TCP_CLOSING,
+};
+
 /* Bits of tcpi_options. */
 #define TCPI_OPT_TIMESTAMPS	1
 #define TCPI_OPT_SACK		2

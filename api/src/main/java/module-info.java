@@ -5,6 +5,7 @@
  *   <li>{@link org.mptcpj.option}: typed socket options and the keepalive value</li>
  *   <li>{@link org.mptcpj.info}: zero-copy views of MPTCP_INFO, TCP_INFO and per-subflow data</li>
  *   <li>{@link org.mptcpj.error}: errno-carrying exceptions</li>
+ *   <li>{@link org.mptcpj.netns}: sockets inside named network namespaces</li>
  * </ul>
  * All native calls live in the internal package {@code org.mptcpj.internal.sys}.
  */
@@ -15,4 +16,5 @@ module org.mptcpj {
     exports org.mptcpj.socket;
     exports org.mptcpj.option;
     exports org.mptcpj.error;
+    exports org.mptcpj.netns;
 }

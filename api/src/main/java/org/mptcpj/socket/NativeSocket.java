@@ -38,6 +38,8 @@ public abstract sealed class NativeSocket implements AutoCloseable permits Strea
 
     final GuardedFd fd;
     final int family;
+    /** The keepalive options set on this socket, to re-apply on MPTCP connections (see KeepaliveSettings). */
+    final KeepaliveSettings keepaliveSettings = new KeepaliveSettings();
     private final boolean mptcp;
     private final String mptcpRefusal;
     private final Cleaner.Cleanable cleanable;
@@ -159,6 +161,12 @@ public abstract sealed class NativeSocket implements AutoCloseable permits Strea
         } finally {
             fd.release();
         }
+        keepaliveSettings.record(o, value);
+        optionApplied(o, value);
+    }
+
+    /** Hook for subclasses: an option was set successfully. */
+    void optionApplied(NativeOption<?> option, Object value) throws IOException {
     }
 
     /**

@@ -77,7 +77,7 @@ public final class ServerStreamSocket extends NativeSocket {
                 int r = Sys.accept4(s, MemorySegment.NULL, MemorySegment.NULL,
                         Linux.SOCK_NONBLOCK() | Linux.SOCK_CLOEXEC());
                 if (r >= 0) {
-                    return StreamSocket.accepted(new GuardedFd(r), family, isMptcp());
+                    return StreamSocket.accepted(new GuardedFd(r), family, isMptcp(), keepaliveSettings);
                 }
                 if (fd.isClosed()) {
                     throw new SocketClosedException("accept");

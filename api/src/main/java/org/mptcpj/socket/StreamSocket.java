@@ -36,7 +36,20 @@ public final class StreamSocket extends NativeSocket {
     private static final ThreadLocal<MemorySegment> BOUNCE =
             ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(HEAP_CHUNK, 16));
 
+    /** Grace period of the dead-peer watchdog when keepalive turns it on by default. */
+    public static final Duration DEFAULT_DEAD_PEER_GRACE = Duration.ofMillis(500);
+
     private volatile long readTimeoutNanos = -1;
+    private volatile boolean connected;
+
+    // Dead-peer watchdog state (see DeadPeerWatchdog). activity is the 1-bit mark: set by I/O that
+    // moved data, cleared by the watchdog's pass; a plain field, a stale read only delays a pass.
+    int activity;
+    long noSubflowSince;
+    int watchIndex = -1;
+    volatile long deadPeerGraceNanos = DEFAULT_DEAD_PEER_GRACE.toNanos();
+    private volatile boolean watchdogChosen;
+    private volatile String deadPeer;
 
     private StreamSocket(GuardedFd fd, int family, boolean mptcp, String refusal) {
         super(fd, family, mptcp, refusal);
@@ -55,8 +68,17 @@ public final class StreamSocket extends NativeSocket {
         return new StreamSocket(c.fd(), c.family(), c.mptcp(), c.refusal());
     }
 
-    static StreamSocket accepted(GuardedFd fd, int family, boolean mptcp) {
-        return new StreamSocket(fd, family, mptcp, null);
+    /** An accepted connection: it inherits the listener's options, keepalive included. */
+    static StreamSocket accepted(GuardedFd fd, int family, boolean mptcp, KeepaliveSettings listenerKeepalive)
+            throws IOException {
+        StreamSocket s = new StreamSocket(fd, family, mptcp, null);
+        try {
+            s.established(listenerKeepalive);
+        } catch (IOException | RuntimeException e) {
+            s.close();
+            throw e;
+        }
+        return s;
     }
 
     /** Binds the local end before connecting ({@code bind(2)}). */
@@ -97,13 +119,100 @@ public final class StreamSocket extends NativeSocket {
             if (r < 0) {
                 throw Sys.error("connect(fd " + s + ", " + remote + ")", r);
             }
-            return this;
         } finally {
             fd.release();
             if (timedOut) {
                 close();
             }
         }
+        established(keepaliveSettings);
+        return this;
+    }
+
+    /**
+     * The connection exists: on MPTCP, apply the keepalive settings again (see
+     * {@link KeepaliveSettings}: kernels before 648de37416b3 did not pass them to the first subflow)
+     * and start the dead-peer watchdog if keepalive is on.
+     */
+    void established(KeepaliveSettings settings) throws IOException {
+        connected = true;
+        if (isMptcp() && !settings.isEmpty()) {
+            settings.applyTo(this);
+        }
+        updateWatchdog();
+    }
+
+    @Override
+    void optionApplied(org.mptcpj.option.NativeOption<?> option, Object value) {
+        if (option == org.mptcpj.option.Options.SO_KEEPALIVE) {
+            updateWatchdog();
+        }
+    }
+
+    /**
+     * Sets the dead-peer watchdog of this MPTCP connection (see {@link #isPeerDeadDetection()}).
+     * By default it is on, with {@link #DEFAULT_DEAD_PEER_GRACE}, whenever keepalive is enabled on
+     * an MPTCP socket: the application asked to learn of a dead peer, and on MPTCP the kernel alone
+     * reports it only after {@code net.mptcp.close_timeout} (60 s), as {@code ENOTCONN}.
+     *
+     * <p>When the connection has had no subflow for longer than {@code grace}, blocked and later
+     * reads and writes fail with an {@link org.mptcpj.error.ErrnoException} for {@code ETIMEDOUT},
+     * as a TCP socket's would after keepalive expired. A subflow that comes back within the grace
+     * period (a new path) cancels it. No effect on TCP sockets or connections that fell back to TCP,
+     * where keepalive reports {@code ETIMEDOUT} itself.
+     *
+     * @param grace how long a connection may have no subflow; {@code null} turns the watchdog off
+     */
+    public void setDeadPeerWatchdog(Duration grace) {
+        if (grace != null && (grace.isNegative() || grace.isZero())) {
+            throw new IllegalArgumentException("dead-peer grace " + grace + " must be positive");
+        }
+        watchdogChosen = true;
+        deadPeerGraceNanos = grace == null ? -1 : grace.toNanos();
+        updateWatchdog();
+    }
+
+    /** {@return whether the dead-peer watchdog is watching this connection now} */
+    public boolean isPeerDeadDetection() {
+        return watchIndex >= 0;
+    }
+
+    private void updateWatchdog() {
+        boolean on = connected && isMptcp() && isOpen() && deadPeer == null && deadPeerGraceNanos > 0
+                && (watchdogChosen || keepaliveSettings.enabled());
+        if (on) {
+            DeadPeerWatchdog.get().watch(this);
+        } else {
+            DeadPeerWatchdog.get().unwatch(this);
+        }
+    }
+
+    /** Called by the watchdog: fail this connection's I/O with ETIMEDOUT, waking blocked calls. */
+    void declarePeerDead(long withoutSubflowMillis) {
+        deadPeer = "dead peer: the MPTCP connection has had no subflow for " + withoutSubflowMillis
+                + " ms (dead-peer watchdog; keepalive closed its subflows)";
+        LOG.info("{}: {}", this, deadPeer);
+        if (fd.tryAcquire()) {
+            try {
+                Sys.shutdown(fd.number(), Linux.SHUT_RDWR()); // wakes threads in poll
+            } finally {
+                fd.release();
+            }
+        }
+    }
+
+    private void checkPeerAlive(String operation, int s) throws ErrnoException {
+        String dead = deadPeer;
+        if (dead != null) {
+            int etimedout = Linux.ETIMEDOUT();
+            throw new ErrnoException(operation + "(fd " + s + ")", etimedout, Sys.strerror(etimedout), dead);
+        }
+    }
+
+    @Override
+    public void close() {
+        DeadPeerWatchdog.get().unwatch(this);
+        super.close();
     }
 
     /** {@return the pending error of the socket ({@code SO_ERROR}), 0 if none} */
@@ -145,16 +254,20 @@ public final class StreamSocket extends NativeSocket {
         int s = fd.acquire("read");
         try {
             for (;;) {
+                checkPeerAlive("read", s);
                 long r = Sys.recv(s, dst, dst.byteSize(), 0);
                 if (r > 0) {
+                    activity = 1;
                     return (int) r;
                 }
                 if (r == 0) {
                     checkOpen("read"); // close() shuts the socket down, which reads as end of stream
+                    checkPeerAlive("read", s); // and so does the watchdog
                     return -1;
                 }
                 if (r != -Linux.EAGAIN()) {
                     checkOpen("read");
+                    checkPeerAlive("read", s);
                     throw Sys.error("recv(fd " + s + ")", r);
                 }
                 awaitReady(s, Linux.POLLIN(), timeout, deadline, "read");
@@ -176,13 +289,16 @@ public final class StreamSocket extends NativeSocket {
             long done = 0;
             long size = src.byteSize();
             while (done < size) {
+                checkPeerAlive("write", s);
                 long r = Sys.send(s, src.asSlice(done), size - done, Linux.MSG_NOSIGNAL());
                 if (r >= 0) {
                     done += r;
+                    activity = 1;
                 } else if (r == -Linux.EAGAIN()) {
                     awaitReady(s, Linux.POLLOUT(), -1, 0, "write");
                 } else {
                     checkOpen("write");
+                    checkPeerAlive("write", s);
                     throw Sys.error("send(fd " + s + ")", r);
                 }
             }

@@ -49,13 +49,21 @@ public final class GuardedFd {
      * @throws SocketClosedException if {@link #close()} was called
      */
     public int acquire(String operation) throws SocketClosedException {
+        if (!tryAcquire()) {
+            throw new SocketClosedException(operation);
+        }
+        return fd;
+    }
+
+    /** Like {@link #acquire} for background work: {@return false instead of throwing when closed} */
+    public boolean tryAcquire() {
         for (;;) {
             int s = state;
             if ((s & CLOSED) != 0) {
-                throw new SocketClosedException(operation);
+                return false;
             }
             if (STATE.compareAndSet(this, s, s + 1)) {
-                return fd;
+                return true;
             }
         }
     }

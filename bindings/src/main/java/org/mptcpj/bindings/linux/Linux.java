@@ -2354,6 +2354,105 @@ public class Linux {
            throw new AssertionError("should not reach here", ex$);
         }
     }
+    private static final int TCP_ESTABLISHED = (int)1L;
+    /**
+     * {@snippet lang=c :
+     * enum <anonymous>.TCP_ESTABLISHED = 1
+     * }
+     */
+    public static int TCP_ESTABLISHED() {
+        return TCP_ESTABLISHED;
+    }
+    private static final int TCP_SYN_SENT = (int)2L;
+    /**
+     * {@snippet lang=c :
+     * enum <anonymous>.TCP_SYN_SENT = 2
+     * }
+     */
+    public static int TCP_SYN_SENT() {
+        return TCP_SYN_SENT;
+    }
+    private static final int TCP_SYN_RECV = (int)3L;
+    /**
+     * {@snippet lang=c :
+     * enum <anonymous>.TCP_SYN_RECV = 3
+     * }
+     */
+    public static int TCP_SYN_RECV() {
+        return TCP_SYN_RECV;
+    }
+    private static final int TCP_FIN_WAIT1 = (int)4L;
+    /**
+     * {@snippet lang=c :
+     * enum <anonymous>.TCP_FIN_WAIT1 = 4
+     * }
+     */
+    public static int TCP_FIN_WAIT1() {
+        return TCP_FIN_WAIT1;
+    }
+    private static final int TCP_FIN_WAIT2 = (int)5L;
+    /**
+     * {@snippet lang=c :
+     * enum <anonymous>.TCP_FIN_WAIT2 = 5
+     * }
+     */
+    public static int TCP_FIN_WAIT2() {
+        return TCP_FIN_WAIT2;
+    }
+    private static final int TCP_TIME_WAIT = (int)6L;
+    /**
+     * {@snippet lang=c :
+     * enum <anonymous>.TCP_TIME_WAIT = 6
+     * }
+     */
+    public static int TCP_TIME_WAIT() {
+        return TCP_TIME_WAIT;
+    }
+    private static final int TCP_CLOSE = (int)7L;
+    /**
+     * {@snippet lang=c :
+     * enum <anonymous>.TCP_CLOSE = 7
+     * }
+     */
+    public static int TCP_CLOSE() {
+        return TCP_CLOSE;
+    }
+    private static final int TCP_CLOSE_WAIT = (int)8L;
+    /**
+     * {@snippet lang=c :
+     * enum <anonymous>.TCP_CLOSE_WAIT = 8
+     * }
+     */
+    public static int TCP_CLOSE_WAIT() {
+        return TCP_CLOSE_WAIT;
+    }
+    private static final int TCP_LAST_ACK = (int)9L;
+    /**
+     * {@snippet lang=c :
+     * enum <anonymous>.TCP_LAST_ACK = 9
+     * }
+     */
+    public static int TCP_LAST_ACK() {
+        return TCP_LAST_ACK;
+    }
+    private static final int TCP_LISTEN = (int)10L;
+    /**
+     * {@snippet lang=c :
+     * enum <anonymous>.TCP_LISTEN = 10
+     * }
+     */
+    public static int TCP_LISTEN() {
+        return TCP_LISTEN;
+    }
+    private static final int TCP_CLOSING = (int)11L;
+    /**
+     * {@snippet lang=c :
+     * enum <anonymous>.TCP_CLOSING = 11
+     * }
+     */
+    public static int TCP_CLOSING() {
+        return TCP_CLOSING;
+    }
     private static final int MPTCP_EVENT_CREATED = (int)1L;
     /**
      * {@snippet lang=c :

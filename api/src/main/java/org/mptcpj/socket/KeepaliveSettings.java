@@ -1,0 +1,61 @@
+package org.mptcpj.socket;
+
+import java.io.IOException;
+import java.time.Duration;
+import org.mptcpj.option.NativeOption;
+import org.mptcpj.option.Options;
+
+/**
+ * The keepalive options an application set on a socket, remembered so they can be applied again
+ * once an MPTCP connection exists.
+ *
+ * <p>Why: before upstream commit 648de37416b3 ("mptcp: propagate sockopts ... SO_KEEPALIVE", Linux
+ * 6.17, backported to 6.16, 6.12, 6.6 and 6.1 stable), {@code SO_KEEPALIVE} set on an MPTCP socket
+ * before {@code connect()}, or on a listener, was not propagated to the first subflow, so keepalive
+ * silently never ran. Setting the same values again on the connected socket arms it on every kernel;
+ * on fixed kernels it costs four system calls once per connection.
+ */
+final class KeepaliveSettings {
+    private volatile Boolean enabled;
+    private volatile Duration idle;
+    private volatile Duration interval;
+    private volatile Integer count;
+
+    void record(NativeOption<?> option, Object value) {
+        if (option == Options.SO_KEEPALIVE) {
+            enabled = (Boolean) value;
+        } else if (option == Options.TCP_KEEPIDLE) {
+            idle = (Duration) value;
+        } else if (option == Options.TCP_KEEPINTVL) {
+            interval = (Duration) value;
+        } else if (option == Options.TCP_KEEPCNT) {
+            count = (Integer) value;
+        }
+    }
+
+    /** {@return whether the application switched keepalive on} */
+    boolean enabled() {
+        return Boolean.TRUE.equals(enabled);
+    }
+
+    /** {@return whether nothing was set} */
+    boolean isEmpty() {
+        return enabled == null && idle == null && interval == null && count == null;
+    }
+
+    /** Applies every recorded setting to {@code target} (the connected or accepted socket). */
+    void applyTo(NativeSocket target) throws IOException {
+        if (idle != null) {
+            target.setOption(Options.TCP_KEEPIDLE, idle);
+        }
+        if (interval != null) {
+            target.setOption(Options.TCP_KEEPINTVL, interval);
+        }
+        if (count != null) {
+            target.setOption(Options.TCP_KEEPCNT, count);
+        }
+        if (enabled != null) {
+            target.setOption(Options.SO_KEEPALIVE, enabled);
+        }
+    }
+}

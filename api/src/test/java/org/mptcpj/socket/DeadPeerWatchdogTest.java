@@ -1,0 +1,136 @@
+package org.mptcpj.socket;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.net.StandardProtocolFamily;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.mptcpj.error.ErrnoException;
+import org.mptcpj.netns.NamespaceLab;
+import org.mptcpj.netns.NetworkNamespace;
+import org.mptcpj.option.Keepalive;
+import org.mptcpj.testing.NetNs;
+import org.mptcpj.testing.Require;
+
+/**
+ * Keepalive on a real MPTCP connection across namespaces whose path is cut (100% loss): with the
+ * watchdog both ends learn of the dead peer on the textbook schedule; without it the kernel says
+ * nothing for far longer (until net.mptcp.close_timeout).
+ */
+class DeadPeerWatchdogTest {
+    private static final Keepalive KEEPALIVE = Keepalive.of(Duration.ofSeconds(1), Duration.ofSeconds(1), 2);
+    private NamespaceLab lab;
+
+    @BeforeEach
+    void lab() throws IOException {
+        Require.that(Require.isRoot(), "network namespaces need root");
+        lab = NamespaceLab.create("mptcpj-wd", 1, true);
+    }
+
+    @AfterEach
+    void cleanup() {
+        if (lab != null) {
+            lab.close();
+        }
+    }
+
+    private record Conn(ServerStreamSocket listener, StreamSocket client, StreamSocket accepted) implements AutoCloseable {
+        @Override
+        public void close() {
+            client.close();
+            accepted.close();
+            listener.close();
+        }
+    }
+
+    private Conn connect(boolean watchdog) throws Exception {
+        ServerStreamSocket l = NetworkNamespace.call(lab.server(), () -> {
+            ServerStreamSocket s = ServerStreamSocket.open(MptcpPolicy.REQUIRED, StandardProtocolFamily.INET);
+            s.setKeepalive(KEEPALIVE); // inherited by the accepted socket, re-applied after accept
+            return s.bind(new InetSocketAddress(lab.serverAddress(0), 0), 4);
+        });
+        StreamSocket c = NetworkNamespace.call(lab.client(), () -> {
+            StreamSocket s = StreamSocket.open(MptcpPolicy.REQUIRED, StandardProtocolFamily.INET);
+            s.setKeepalive(KEEPALIVE); // before connect
+            return s;
+        });
+        c.connect(l.localAddress(), Duration.ofSeconds(5));
+        StreamSocket a = l.accept();
+        if (!watchdog) {
+            c.setDeadPeerWatchdog(null);
+            a.setDeadPeerWatchdog(null);
+        }
+        assertTrue(c.isMultipath() && a.isMultipath());
+        assertEquals(watchdog, c.isPeerDeadDetection());
+        assertEquals(watchdog, a.isPeerDeadDetection());
+        return new Conn(l, c, a);
+    }
+
+    private static CompletableFuture<Long> blockedRead(StreamSocket s, long cutNanos[]) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                s.read(new byte[16], 0, 16);
+                throw new AssertionError("read returned instead of failing");
+            } catch (IOException e) {
+                throw new java.util.concurrent.CompletionException(e);
+            }
+        });
+    }
+
+    private static Throwable failure(CompletableFuture<?> f, long seconds) throws Exception {
+        try {
+            f.get(seconds, TimeUnit.SECONDS);
+            throw new AssertionError("no failure");
+        } catch (ExecutionException e) {
+            return e.getCause();
+        }
+    }
+
+    @Test
+    void watchdogReportsDeadPeerOnTheTextbookSchedule() throws Exception {
+        try (Conn conn = connect(true)) {
+            // Keepalive is armed on the subflows of both ends (re-applied after connect/accept).
+            String ss = NetNs.run("ip", "netns", "exec", lab.client(), "ss", "-tino");
+            assertTrue(ss.contains("timer:(keepalive"), ss);
+            CompletableFuture<Long> client = blockedRead(conn.client(), null);
+            CompletableFuture<Long> server = blockedRead(conn.accepted(), null);
+            Thread.sleep(100);
+            long cut = System.nanoTime();
+            lab.lossOn(0);
+            long expectedMillis = KEEPALIVE.deadline().toMillis() + StreamSocket.DEFAULT_DEAD_PEER_GRACE.toMillis();
+            for (CompletableFuture<Long> side : java.util.List.of(client, server)) {
+                Throwable t = failure(side, 30);
+                long detected = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - cut);
+                ErrnoException e = assertInstanceOf(ErrnoException.class, t);
+                assertEquals("ETIMEDOUT", e.errnoName(), e.getMessage());
+                assertTrue(detected <= expectedMillis + 1500, "detected after " + detected + " ms, expected about " + expectedMillis);
+            }
+            // Later I/O fails the same way.
+            ErrnoException again = org.junit.jupiter.api.Assertions.assertThrows(ErrnoException.class,
+                    () -> conn.client().write(new byte[1], 0, 1));
+            assertEquals("ETIMEDOUT", again.errnoName());
+        }
+    }
+
+    @Test
+    void withoutWatchdogTheKernelStaysSilentFarLonger() throws Exception {
+        try (Conn conn = connect(false)) {
+            conn.client().setReadTimeout(Duration.ofSeconds(6));
+            CompletableFuture<Long> client = blockedRead(conn.client(), null);
+            lab.lossOn(0);
+            // Keepalive closes the only subflow after about 3 s, but the MPTCP socket stays established.
+            Throwable t = failure(client, 30);
+            assertInstanceOf(SocketTimeoutException.class, t, "the kernel reported the dead peer itself: " + t);
+        }
+    }
+}
