@@ -17,4 +17,6 @@ module org.mptcpj {
     exports org.mptcpj.option;
     exports org.mptcpj.error;
     exports org.mptcpj.netns;
+    exports org.mptcpj.pm;
+    exports org.mptcpj.info;
 }

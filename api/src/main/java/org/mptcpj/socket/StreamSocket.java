@@ -12,6 +12,11 @@ import java.time.Duration;
 import org.mptcpj.bindings.linux.Linux;
 import org.mptcpj.bindings.linux.mptcp_info;
 import org.mptcpj.error.ErrnoException;
+import org.mptcpj.info.MptcpFullInfo;
+import org.mptcpj.info.MptcpInfo;
+import org.mptcpj.info.SubflowAddresses;
+import org.mptcpj.info.SubflowTcpInfos;
+import org.mptcpj.info.TcpInfo;
 import org.mptcpj.internal.sys.GuardedFd;
 import org.mptcpj.internal.sys.Readiness;
 import org.mptcpj.internal.sys.SockAddrs;
@@ -429,8 +434,50 @@ public final class StreamSocket extends NativeSocket {
         }
     }
 
-    /** Internal: the guarded descriptor, for the info views of {@code org.mptcpj.info}. */
-    GuardedFd guardedFd() {
-        return fd;
+    /**
+     * Reads {@code MPTCP_INFO} ({@code getsockopt(SOL_MPTCP, MPTCP_INFO)}) into a reusable view:
+     * no copy, no allocation once warm.
+     *
+     * @throws ErrnoException {@code EOPNOTSUPP} on a TCP socket or a connection that fell back to TCP
+     */
+    public MptcpInfo mptcpInfo(MptcpInfo view) throws IOException {
+        return view.read(fd);
+    }
+
+    /**
+     * Reads {@code TCP_INFO} ({@code getsockopt(SOL_TCP, TCP_INFO)}) into a reusable view. On an MPTCP
+     * socket the kernel answers for the first subflow; use {@link #subflowTcpInfos} for all of them.
+     */
+    public TcpInfo tcpInfo(TcpInfo view) throws IOException {
+        return view.read(fd);
+    }
+
+    /**
+     * Reads every subflow's {@code tcp_info} ({@code getsockopt(SOL_MPTCP, MPTCP_TCPINFO)}), growing
+     * the view when the connection has more subflows than it holds.
+     *
+     * @throws ErrnoException {@code EOPNOTSUPP} on a TCP socket or a fallen-back connection
+     */
+    public SubflowTcpInfos subflowTcpInfos(SubflowTcpInfos view) throws IOException {
+        return view.read(fd);
+    }
+
+    /**
+     * Reads every subflow's local and remote address ({@code getsockopt(SOL_MPTCP, MPTCP_SUBFLOW_ADDRS)}).
+     *
+     * @throws ErrnoException {@code EOPNOTSUPP} on a TCP socket or a fallen-back connection
+     */
+    public SubflowAddresses subflowAddresses(SubflowAddresses view) throws IOException {
+        return view.read(fd);
+    }
+
+    /**
+     * Reads {@code MPTCP_FULL_INFO} (Linux 6.5+): {@code mptcp_info} plus each subflow's id,
+     * addresses and {@code tcp_info} in one call.
+     *
+     * @throws ErrnoException {@code EOPNOTSUPP} on a TCP socket, a fallen-back connection, or a kernel before 6.5
+     */
+    public MptcpFullInfo fullInfo(MptcpFullInfo view) throws IOException {
+        return view.read(fd);
     }
 }

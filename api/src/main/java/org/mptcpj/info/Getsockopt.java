@@ -1,0 +1,55 @@
+package org.mptcpj.info;
+
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import org.mptcpj.internal.sys.GuardedFd;
+import org.mptcpj.internal.sys.Sys;
+import org.mptcpj.internal.sys.ThreadScratch;
+
+/** The one getsockopt(2) call shared by the views of this package. */
+final class Getsockopt {
+    private Getsockopt() {
+    }
+
+    /**
+     * Calls {@code getsockopt(fd, level, name, buf, &len)} with {@code len = capacity}, holding the
+     * descriptor for the duration of the call.
+     *
+     * @param operation constant text for the closed-descriptor exception, e.g. {@code "getsockopt(MPTCP_INFO)"}
+     * @param optName   the option's name in the error message, e.g. {@code "MPTCP_INFO"}
+     * @return the length the kernel wrote back
+     * @throws org.mptcpj.error.ErrnoException if the call fails
+     * @throws org.mptcpj.error.SocketClosedException if {@code fd} is closed
+     */
+    static int get(GuardedFd fd, int level, int name, String operation, String optName,
+                   MemorySegment buf, int capacity) throws IOException {
+        int n = fd.acquire(operation);
+        try {
+            MemorySegment len = ThreadScratch.length();
+            len.set(ValueLayout.JAVA_INT, 0, capacity);
+            int r = Sys.getsockopt(n, level, name, buf, len);
+            if (r < 0) {
+                throw Sys.error("getsockopt(fd " + n + ", " + optName + ")", r);
+            }
+            return len.get(ValueLayout.JAVA_INT, 0);
+        } finally {
+            fd.release();
+        }
+    }
+
+    /** Rejects a segment the generated (aligned) accessors cannot read. */
+    static void checkAligned(MemorySegment segment) {
+        try {
+            // asSlice with an alignment checks the address and, for a heap segment, the array's element size.
+            segment.asSlice(0, 0, 8);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("segment must be 8-byte aligned: " + segment, e);
+        }
+    }
+
+    /** {@code micros} as milliseconds the way {@code ss} prints them ({@code 33 -> "0.033"}, {@code 204000 -> "204"}). */
+    static String millis(long micros) {
+        return java.math.BigDecimal.valueOf(micros, 3).stripTrailingZeros().toPlainString();
+    }
+}
