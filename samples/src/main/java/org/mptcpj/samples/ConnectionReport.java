@@ -9,11 +9,11 @@ import org.mptcpj.info.TcpInfo;
 import org.mptcpj.socket.StreamSocket;
 
 /** Prints what the kernel says about a connection, in the style of {@code ss -Mti}. */
-final class ConnectionReport {
+public final class ConnectionReport {
     private ConnectionReport() {
     }
 
-    static void print(StreamSocket socket, PrintStream out) throws IOException {
+    public static void print(StreamSocket socket, PrintStream out) throws IOException {
         if (!socket.isMultipath()) {
             out.printf("tcp_info     %s%n", socket.tcpInfo(new TcpInfo()));
             return;
