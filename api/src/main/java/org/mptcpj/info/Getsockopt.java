@@ -38,14 +38,34 @@ final class Getsockopt {
         }
     }
 
-    /** Rejects a segment the generated (aligned) accessors cannot read. */
-    static void checkAligned(MemorySegment segment) {
+    /**
+     * Rejects what a view cannot {@code wrap}: a segment the generated (aligned) accessors cannot
+     * read, or a returned length outside it.
+     *
+     * @throws IllegalArgumentException if {@code returnedLength} is negative or exceeds the segment,
+     *                                  or the segment is not 8-byte aligned
+     */
+    static void checkWrappable(MemorySegment segment, int returnedLength) {
         try {
             // asSlice with an alignment checks the address and, for a heap segment, the array's element size.
             segment.asSlice(0, 0, 8);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("segment must be 8-byte aligned: " + segment, e);
         }
+        if (returnedLength < 0 || returnedLength > segment.byteSize()) {
+            throw new IllegalArgumentException("returned length " + returnedLength + " outside 0.." + segment.byteSize());
+        }
+    }
+
+    /**
+     * {@return a read-only heap copy of a view's present bytes} {@code size} bytes long, holding the
+     * first {@code min(returned, size)} bytes of {@code segment}. A {@code long[]} backs it, so it is
+     * 8-byte aligned, which the generated aligned accessors accept.
+     */
+    static MemorySegment heapCopy(MemorySegment segment, int returned, int size) {
+        MemorySegment copy = MemorySegment.ofArray(new long[(size + 7) / 8]);
+        MemorySegment.copy(segment, 0, copy, 0, Math.min(returned, size));
+        return copy.asReadOnly();
     }
 
     /** {@code micros} as milliseconds the way {@code ss} prints them ({@code 33 -> "0.033"}, {@code 204000 -> "204"}). */

@@ -174,15 +174,8 @@ public final class MptcpInfo {
      *                                  or the segment is not 8-byte aligned
      */
     public static MptcpInfo wrap(MemorySegment segment, int returnedLength) {
-        checkLength(segment, returnedLength);
+        Getsockopt.checkWrappable(segment, returnedLength);
         return new MptcpInfo(segment, returnedLength, false);
-    }
-
-    private static void checkLength(MemorySegment segment, int returnedLength) {
-        Getsockopt.checkAligned(segment);
-        if (returnedLength < 0 || returnedLength > segment.byteSize()) {
-            throw new IllegalArgumentException("returned length " + returnedLength + " outside 0.." + segment.byteSize());
-        }
     }
 
     /** Re-points a view owned by a container ({@link MptcpFullInfo}) at fresh data. */
@@ -234,10 +227,7 @@ public final class MptcpInfo {
      * same answers as this view's now; it cannot {@link #read(GuardedFd)}.
      */
     public MptcpInfo snapshot() {
-        // A long[] backs an 8-byte aligned heap segment, which the generated aligned accessors accept.
-        MemorySegment copy = MemorySegment.ofArray(new long[(SIZE + 7) / 8]);
-        MemorySegment.copy(segment, 0, copy, 0, Math.min(returned, copy.byteSize()));
-        return new MptcpInfo(copy.asReadOnly(), Math.min(returned, SIZE), false);
+        return new MptcpInfo(Getsockopt.heapCopy(segment, returned, SIZE), Math.min(returned, SIZE), false);
     }
 
     private void require(Field field) {

@@ -267,10 +267,7 @@ public final class TcpInfo {
      *                                  or the segment is not 8-byte aligned
      */
     public static TcpInfo wrap(MemorySegment segment, int returnedLength) {
-        Getsockopt.checkAligned(segment);
-        if (returnedLength < 0 || returnedLength > segment.byteSize()) {
-            throw new IllegalArgumentException("returned length " + returnedLength + " outside 0.." + segment.byteSize());
-        }
+        Getsockopt.checkWrappable(segment, returnedLength);
         return new TcpInfo(segment, returnedLength, false);
     }
 
@@ -322,11 +319,7 @@ public final class TcpInfo {
      * same answers as this view's now; it cannot {@link #read(GuardedFd)}.
      */
     public TcpInfo snapshot() {
-        // A long[] backs an 8-byte aligned heap segment, which the generated aligned accessors accept.
-        MemorySegment copy = MemorySegment.ofArray(new long[(SIZE + 7) / 8]);
-        int n = (int) Math.min(returned, copy.byteSize());
-        MemorySegment.copy(segment, 0, copy, 0, n);
-        return new TcpInfo(copy.asReadOnly(), n, false);
+        return new TcpInfo(Getsockopt.heapCopy(segment, returned, SIZE), Math.min(returned, SIZE), false);
     }
 
     private void require(Field field) {

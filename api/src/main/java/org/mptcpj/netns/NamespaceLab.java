@@ -185,6 +185,55 @@ public final class NamespaceLab implements AutoCloseable {
         }
     }
 
+    /**
+     * Limits path {@code i} to {@code rate} in both directions: a token-bucket filter
+     * ({@code tc qdisc replace dev X root tbf rate RATE burst BURST latency LATENCY}) on the
+     * client's and the server's interface of the path (each shapes what its end sends).
+     *
+     * @param rate    a tc rate, e.g. {@code "50mbit"}
+     * @param burst   the bucket size, e.g. {@code "64kb"}
+     * @param latency the longest a packet may wait in the queue, e.g. {@code "50ms"}
+     */
+    public void shape(int i, String rate, String burst, String latency) throws IOException {
+        checkPath(i);
+        for (String[] end : new String[][] {{client, clientInterface(i)}, {server, serverInterface(i)}}) {
+            run("ip", "netns", "exec", end[0], "tc", "qdisc", "replace", "dev", end[1], "root", "tbf",
+                    "rate", rate, "burst", burst, "latency", latency);
+        }
+    }
+
+    /** {@link #shape(int, String, String, String)} with a 64 kB burst and 50 ms of queue. */
+    public void shape(int i, String rate) throws IOException {
+        shape(i, rate, "64kb", "50ms");
+    }
+
+    /** Removes the shaping {@link #shape} put on path {@code i} (the default qdisc returns). */
+    public void unshape(int i) throws IOException {
+        checkPath(i);
+        for (String[] end : new String[][] {{client, clientInterface(i)}, {server, serverInterface(i)}}) {
+            run("ip", "netns", "exec", end[0], "tc", "qdisc", "del", "dev", end[1], "root");
+        }
+    }
+
+    /**
+     * Sets a sysctl inside namespace {@code ns} ({@code sysctl -qw KEY=VALUE}); per-namespace
+     * ones, e.g. {@code net.mptcp.*}, {@code net.ipv4.tcp_retries2}, affect only that namespace.
+     */
+    public void sysctl(String ns, String key, String value) throws IOException {
+        exec(ns, "sysctl", "-qw", key + "=" + value);
+    }
+
+    /** {@return the number of parallel paths} */
+    public int paths() {
+        return paths;
+    }
+
+    private void checkPath(int i) {
+        if (i < 0 || i >= paths) {
+            throw new IllegalArgumentException("path " + i + " out of range 0.." + (paths - 1));
+        }
+    }
+
     /** Runs {@code command} inside namespace {@code ns}; {@return its output} */
     public String exec(String ns, String... command) throws IOException {
         List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns));

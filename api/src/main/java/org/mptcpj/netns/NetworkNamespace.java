@@ -6,6 +6,7 @@ import java.util.concurrent.ExecutionException;
 import org.mptcpj.bindings.linux.Linux;
 import org.mptcpj.error.ErrnoException;
 import org.mptcpj.internal.sys.Sys;
+import org.mptcpj.internal.sys.Threads;
 
 /**
  * Creates sockets (or does any other namespace-scoped work) inside a named network namespace,
@@ -25,19 +26,40 @@ public final class NetworkNamespace {
     }
 
     /**
+     * Checks that {@code name} can name a namespace file under {@link #RUN_NETNS}: a single,
+     * non-empty path component of at most 255 characters, not {@code .} or {@code ..}.
+     *
+     * @return {@code name}
+     * @throws IllegalArgumentException if it cannot
+     */
+    public static String checkName(String name) {
+        if (name == null || name.isEmpty() || name.equals(".") || name.equals("..") || name.indexOf('/') >= 0
+                || name.indexOf('\0') >= 0 || name.length() > 255) {
+            throw new IllegalArgumentException("invalid network namespace name " + (name == null ? null : "'" + name + "'")
+                    + ": must be a non-empty file name under " + RUN_NETNS);
+        }
+        return name;
+    }
+
+    /**
      * Runs {@code action} inside the namespace {@code name} and returns its result.
      *
-     * @throws IllegalArgumentException if {@code name} is not a single file name
+     * <p>Once the action has started, this method waits for it to end even if the calling thread is
+     * interrupted (what the action returns, a socket say, must not be lost); the interrupt is then
+     * left pending.
+     *
+     * @throws IllegalArgumentException if {@code name} is not a single file name ({@link #checkName})
      * @throws ErrnoException {@code ENOENT} if there is no such namespace, {@code EPERM} without
      *         {@code CAP_SYS_ADMIN}
-     * @throws ExecutionException wrapping what {@code action} threw
+     * @throws ExecutionException wrapping what {@code action} threw (an exception or an error)
+     * @throws InterruptedException if the calling thread was interrupted before the action started;
+     *         it then does not run
      */
     public static <T> T call(String name, Callable<T> action) throws ErrnoException, ExecutionException,
             InterruptedException {
-        if (name == null || name.isEmpty() || name.contains("/") || name.equals(".") || name.equals("..")
-                || name.indexOf('\0') >= 0) {
-            throw new IllegalArgumentException("invalid network namespace name '" + name + "': a file name under "
-                    + RUN_NETNS + " is expected");
+        checkName(name);
+        if (Thread.interrupted()) {
+            throw new InterruptedException("interrupted before entering network namespace " + name);
         }
         String path = RUN_NETNS + name;
         int nsFd;
@@ -48,7 +70,7 @@ public final class NetworkNamespace {
             throw Sys.error("open(" + path + ")", nsFd);
         }
         Object[] result = new Object[1];
-        Exception[] failure = new Exception[1];
+        Throwable[] failure = new Throwable[1];
         try {
             Thread t = Thread.ofPlatform().daemon(true).name("mptcpj-netns-" + name).start(() -> {
                 int r = Sys.setns(nsFd, Linux.CLONE_NEWNET());
@@ -58,12 +80,12 @@ public final class NetworkNamespace {
                 }
                 try {
                     result[0] = action.call();
-                } catch (Exception e) {
+                } catch (Throwable e) {
                     failure[0] = new ExecutionException(e);
                 }
                 // The thread ends here, still in the namespace: nothing else ever runs on it.
             });
-            t.join();
+            Threads.joinUninterruptibly(t); // nsFd stays open until setns is done; the result is not dropped
         } finally {
             Sys.close(nsFd);
         }

@@ -1,12 +1,14 @@
 package org.mptcpj.pm;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.IntFunction;
 import org.mptcpj.bindings.linux.Linux;
@@ -18,6 +20,7 @@ import org.mptcpj.error.ErrnoException;
 import org.mptcpj.error.MptcpUnavailableException;
 import org.mptcpj.internal.sys.GuardedFd;
 import org.mptcpj.internal.sys.Sys;
+import org.mptcpj.netns.NetworkNamespace;
 
 /**
  * A generic-netlink socket ({@code AF_NETLINK}, {@code SOCK_RAW|SOCK_CLOEXEC}, {@code NETLINK_GENERIC})
@@ -95,7 +98,7 @@ final class GenlSocket implements AutoCloseable {
      * {@code netns} is not {@code null}.
      */
     static GenlSocket open(String netns) throws IOException {
-        int fd = Netns.call(netns, () -> {
+        int fd = inNetns(netns, () -> {
             int s = Sys.socket(Linux.AF_NETLINK(), Linux.SOCK_RAW() | Linux.SOCK_CLOEXEC(), Linux.NETLINK_GENERIC());
             if (s < 0) {
                 throw Sys.error("socket(AF_NETLINK, SOCK_RAW, NETLINK_GENERIC)", s);
@@ -103,6 +106,40 @@ final class GenlSocket implements AutoCloseable {
             return s;
         });
         return new GenlSocket(fd);
+    }
+
+    /** Work that fails with an {@link IOException}, typically an {@link ErrnoException}. */
+    @FunctionalInterface
+    interface IoAction<T> {
+        T run() throws IOException;
+    }
+
+    /**
+     * Runs {@code action} on the calling thread when {@code netns} is {@code null}, else inside
+     * {@code /run/netns/NAME} ({@link NetworkNamespace#call}), and rethrows what it threw as it was.
+     *
+     * @throws IllegalArgumentException if {@code netns} is not a plain file name
+     * @throws ErrnoException           {@code ENOENT} if there is no such namespace, {@code EPERM}
+     *                                  without {@code CAP_SYS_ADMIN} to enter it
+     * @throws InterruptedIOException   if the calling thread was interrupted before entering it
+     */
+    static <T> T inNetns(String netns, IoAction<T> action) throws IOException {
+        if (netns == null) {
+            return action.run();
+        }
+        try {
+            return NetworkNamespace.call(netns, action::run);
+        } catch (ExecutionException e) {
+            switch (e.getCause()) {
+                case IOException io -> throw io;
+                case RuntimeException r -> throw r;
+                case Error err -> throw err;
+                default -> throw new IllegalStateException("action in network namespace " + netns + " failed", e.getCause());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted before entering network namespace " + netns);
+        }
     }
 
     void setInt(int level, int name, int value, String what, boolean optional) throws IOException {

@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.mptcpj.bindings.linux.Linux;
 import org.mptcpj.bindings.linux.pollfd;
 import org.mptcpj.error.ErrnoException;
+import org.mptcpj.internal.sys.Threads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -196,11 +197,11 @@ public final class MptcpEventSubscription implements AutoCloseable {
             return;
         }
         closed = true;
-        joinQuietly(reader);
+        Threads.joinUninterruptibly(reader);
         socket.close();
         delivery.interrupt();
         if (Thread.currentThread() != delivery) {
-            joinQuietly(delivery);
+            Threads.joinUninterruptibly(delivery);
         }
         queue.clear();
         maybeLogFinal();
@@ -210,21 +211,6 @@ public final class MptcpEventSubscription implements AutoCloseable {
         if (dropped.get() != loggedDrops || overruns.get() != loggedOverruns) {
             lastLog = 0;
             maybeLog();
-        }
-    }
-
-    private static void joinQuietly(Thread t) {
-        boolean interrupted = false;
-        while (true) {
-            try {
-                t.join();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
         }
     }
 

@@ -14,6 +14,7 @@ import java.util.function.IntFunction;
 import org.mptcpj.bindings.linux.Linux;
 import org.mptcpj.error.ErrnoException;
 import org.mptcpj.internal.sys.Sys;
+import org.mptcpj.netns.NetworkNamespace;
 
 /**
  * The MPTCP path manager of one network namespace, driven over generic netlink (family
@@ -87,9 +88,10 @@ public final class MptcpPathManager implements AutoCloseable {
      * @throws IllegalArgumentException if {@code netns} is not a plain file name
      * @throws ErrnoException           {@code ENOENT} if there is no such namespace, {@code EPERM}
      *                                  without {@code CAP_SYS_ADMIN} to enter it
+     * @throws java.io.InterruptedIOException if the calling thread was interrupted before entering it
      */
     public static MptcpPathManager open(String netns) throws IOException {
-        Netns.checkName(netns);
+        NetworkNamespace.checkName(netns);
         return open0(netns);
     }
 
@@ -448,7 +450,7 @@ public final class MptcpPathManager implements AutoCloseable {
             throw new IllegalArgumentException("interface name '" + name + "' must have 1.." + (Linux.IF_NAMESIZE() - 1)
                     + " characters");
         }
-        return Netns.call(netns, () -> {
+        return GenlSocket.inNetns(netns, () -> {
             try (Arena arena = Arena.ofConfined()) {
                 int r = Sys.ifNameToIndex(arena.allocateFrom(name));
                 if (r < 0) {

@@ -16,6 +16,8 @@ import org.mptcpj.bindings.linux.Linux;
 import org.mptcpj.error.ErrnoException;
 import org.mptcpj.error.SocketClosedException;
 import org.mptcpj.internal.sys.GuardedFd;
+import org.mptcpj.testing.Commands;
+import org.mptcpj.testing.Loopback;
 import org.mptcpj.testing.Require;
 
 class MptcpInfoTest {
@@ -62,23 +64,23 @@ class MptcpInfoTest {
 
     @Test
     void tokenAndSequenceNumbersMatchSs() throws Exception {
-        Require.that(Loopback.ssAvailable(), "ss (iproute2) is not installed");
+        Require.that(Commands.works("ss", "-V"), "ss (iproute2) is not installed");
         try (Loopback lo = Loopback.open(true)) {
             Loopback.transfer(lo.client, lo.server, N);
             InetSocketAddress cl = Loopback.localAddress(lo.client);
             InetSocketAddress sv = Loopback.localAddress(lo.server);
             MptcpInfo info = readAcked(new MptcpInfo(), lo.client, N);
-            String ss = Loopback.ss("mptcp", cl, sv, "-Mtin");
-            assertEquals(info.token(), Long.parseUnsignedLong(Loopback.field(ss, "token:"), 16), ss);
+            String ss = Commands.ss("mptcp", cl, sv, "-Mtin");
+            assertEquals(info.token(), Long.parseUnsignedLong(Commands.field(ss, "token:"), 16), ss);
             // Idle and fully acknowledged: the data-level sequence numbers are stable.
-            assertEquals(info.writeSeq(), Long.parseUnsignedLong(Loopback.field(ss, "write_seq:"), 16), ss);
-            assertEquals(info.sndUna(), Long.parseUnsignedLong(Loopback.field(ss, "snd_una:"), 16), ss);
-            assertEquals(info.rcvNxt(), Long.parseUnsignedLong(Loopback.field(ss, "rcv_nxt:"), 16), ss);
+            assertEquals(info.writeSeq(), Long.parseUnsignedLong(Commands.field(ss, "write_seq:"), 16), ss);
+            assertEquals(info.sndUna(), Long.parseUnsignedLong(Commands.field(ss, "snd_una:"), 16), ss);
+            assertEquals(info.rcvNxt(), Long.parseUnsignedLong(Commands.field(ss, "rcv_nxt:"), 16), ss);
             assertEquals(info.writeSeq(), info.sndUna());
 
             MptcpInfo server = new MptcpInfo().read(lo.server);
-            String ssServer = Loopback.ss("mptcp", sv, cl, "-Mtin");
-            assertEquals(server.token(), Long.parseUnsignedLong(Loopback.field(ssServer, "token:"), 16), ssServer);
+            String ssServer = Commands.ss("mptcp", sv, cl, "-Mtin");
+            assertEquals(server.token(), Long.parseUnsignedLong(Commands.field(ssServer, "token:"), 16), ssServer);
             // What one end sent, the other received.
             assertEquals(info.writeSeq(), server.rcvNxt());
         }
@@ -97,19 +99,19 @@ class MptcpInfoTest {
             assertTrue(c.bytesRetrans().orElseThrow() >= 0);
             assertTrue(c.toString().contains(" bytes_sent:" + c.bytesSent().orElseThrow()), c.toString());
 
-            if (Loopback.ssAvailable()) {
+            if (Commands.works("ss", "-V")) {
                 // iproute2 6.1 prints no MPTCP byte counters; the single subflow carries all data, so its
                 // tcp_info bytes_sent (printed by ss) is the same count, give or take data-level
                 // retransmissions (reinjections) and a little slack.
                 InetSocketAddress cl = Loopback.localAddress(lo.client);
                 InetSocketAddress sv = Loopback.localAddress(lo.server);
-                String ss = Loopback.ss("mptcp", cl, sv, "-Mtin");
-                String mptcpBytes = Loopback.field(ss, "bytes_sent:");
+                String ss = Commands.ss("mptcp", cl, sv, "-Mtin");
+                String mptcpBytes = Commands.field(ss, "bytes_sent:");
                 if (mptcpBytes != null) { // newer ss
                     assertEquals(c.bytesSent().orElseThrow(), Long.parseLong(mptcpBytes), 1000, ss);
                 }
-                String sub = Loopback.ss("tcp", cl, sv, "-Mtin");
-                assertEquals(c.bytesSent().orElseThrow(), Long.parseLong(Loopback.field(sub, "bytes_sent:")),
+                String sub = Commands.ss("tcp", cl, sv, "-Mtin");
+                assertEquals(c.bytesSent().orElseThrow(), Long.parseLong(Commands.field(sub, "bytes_sent:")),
                         c.bytesRetrans().orElseThrow() + N / 100.0, sub + " vs " + c);
             }
         }

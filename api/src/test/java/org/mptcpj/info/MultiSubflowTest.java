@@ -9,6 +9,7 @@ import java.net.InetSocketAddress;
 import java.util.HashSet;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.mptcpj.testing.Loopback;
 import org.mptcpj.testing.NetNs;
 
 /**

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.net.InetSocketAddress;
 import org.junit.jupiter.api.Test;
 import org.mptcpj.internal.sys.GuardedFd;
+import org.mptcpj.testing.Loopback;
 
 /** MPTCP_TCPINFO, MPTCP_SUBFLOW_ADDRS and MPTCP_FULL_INFO on a one-subflow loopback connection. */
 class SubflowsTest {

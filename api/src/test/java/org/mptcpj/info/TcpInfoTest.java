@@ -11,6 +11,8 @@ import java.net.InetSocketAddress;
 import org.junit.jupiter.api.Test;
 import org.mptcpj.bindings.linux.Linux;
 import org.mptcpj.internal.sys.GuardedFd;
+import org.mptcpj.testing.Commands;
+import org.mptcpj.testing.Loopback;
 import org.mptcpj.testing.Require;
 
 class TcpInfoTest {
@@ -27,13 +29,13 @@ class TcpInfoTest {
 
     @Test
     void plainTcpMatchesSs() throws Exception {
-        Require.that(Loopback.ssAvailable(), "ss (iproute2) is not installed");
+        Require.that(Commands.works("ss", "-V"), "ss (iproute2) is not installed");
         try (Loopback lo = Loopback.open(false)) {
             Loopback.transfer(lo.client, lo.server, N);
             InetSocketAddress cl = Loopback.localAddress(lo.client);
             InetSocketAddress sv = Loopback.localAddress(lo.server);
             TcpInfo info = readAcked(new TcpInfo(), lo.client, N + 1);
-            String ss = Loopback.ss("tcp", cl, sv, "-Mtin");
+            String ss = Commands.ss("tcp", cl, sv, "-Mtin");
             TcpInfo after = new TcpInfo().read(lo.client); // bracket the ss run
 
             assertEquals(280, TcpInfo.SIZE);
@@ -44,24 +46,24 @@ class TcpInfoTest {
             assertEquals(TCP_ESTABLISHED, info.state());
             assertEquals("ESTAB", info.stateName());
 
-            assertEquals(info.sndMss(), Long.parseLong(Loopback.field(ss, "mss:")), ss);
-            assertEquals(info.advMss(), Long.parseLong(Loopback.field(ss, "advmss:")), ss);
-            assertEquals(info.rcvMss(), Long.parseLong(Loopback.field(ss, "rcvmss:")), ss);
-            assertEquals(info.pmtu(), Long.parseLong(Loopback.field(ss, "pmtu:")), ss);
-            assertEquals(info.sndCwnd(), Long.parseLong(Loopback.field(ss, "cwnd:")), ss);
+            assertEquals(info.sndMss(), Long.parseLong(Commands.field(ss, "mss:")), ss);
+            assertEquals(info.advMss(), Long.parseLong(Commands.field(ss, "advmss:")), ss);
+            assertEquals(info.rcvMss(), Long.parseLong(Commands.field(ss, "rcvmss:")), ss);
+            assertEquals(info.pmtu(), Long.parseLong(Commands.field(ss, "pmtu:")), ss);
+            assertEquals(info.sndCwnd(), Long.parseLong(Commands.field(ss, "cwnd:")), ss);
             // The C bitfields, read from the byte after tcpi_options.
             assertTrue((info.options() & Linux.TCPI_OPT_WSCALE()) != 0);
-            assertEquals(info.sndWscale() + "," + info.rcvWscale(), Loopback.field(ss, "wscale:"), ss);
+            assertEquals(info.sndWscale() + "," + info.rcvWscale(), Commands.field(ss, "wscale:"), ss);
             assertEquals(N, info.bytesSent(), info.toString());
-            assertEquals(Long.parseLong(Loopback.field(ss, "bytes_sent:")), info.bytesSent(), ss);
-            assertEquals(Long.parseLong(Loopback.field(ss, "bytes_acked:")), info.bytesAcked(), ss);
+            assertEquals(Long.parseLong(Commands.field(ss, "bytes_sent:")), info.bytesSent(), ss);
+            assertEquals(Long.parseLong(Commands.field(ss, "bytes_acked:")), info.bytesAcked(), ss);
             assertEquals(N + 1, info.bytesAcked(), "the SYN's sequence number is acknowledged too");
             // rtt: ss prints milliseconds; the connection is idle, so the estimate barely moves.
-            String[] rtt = Loopback.field(ss, "rtt:").split("/");
+            String[] rtt = Commands.field(ss, "rtt:").split("/");
             double ssRttMicros = Double.parseDouble(rtt[0]) * 1000;
             assertEquals(ssRttMicros, info.rttMicros(), Math.max(1000, ssRttMicros), ss + " vs " + info);
             assertEquals(info.rttMicros(), after.rttMicros(), 1000);
-            assertEquals(Double.parseDouble(Loopback.field(ss, "rto:")) * 1000, info.rtoMicros(), 1000, ss);
+            assertEquals(Double.parseDouble(Commands.field(ss, "rto:")) * 1000, info.rtoMicros(), 1000, ss);
             assertTrue(info.minRttMicros() > 0 && info.minRttMicros() <= info.rttMicros() + info.rttVarMicros() * 4);
 
             TcpInfo srv = new TcpInfo().read(lo.server);
@@ -74,7 +76,7 @@ class TcpInfoTest {
             assertTrue(text.startsWith("ESTAB "), text);
             assertTrue(text.contains(" mss:" + info.sndMss() + " "), text);
             assertTrue(text.contains(" bytes_sent:" + N + " "), text);
-            assertTrue(text.contains(" wscale:" + Loopback.field(ss, "wscale:")), text);
+            assertTrue(text.contains(" wscale:" + Commands.field(ss, "wscale:")), text);
             assertTrue(text.contains(" rtt:"), text);
         }
     }

@@ -13,6 +13,7 @@ import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.mptcpj.testing.Commands;
 
 /**
  * The C side of the layout comparison: a program generated from {@link BoundItems}, compiled by gcc
@@ -32,11 +33,7 @@ final class CProbe {
     }
 
     static boolean gccAvailable() {
-        try {
-            return new ProcessBuilder("gcc", "--version").redirectErrorStream(true).start().waitFor() == 0;
-        } catch (IOException | InterruptedException e) {
-            return false;
-        }
+        return Commands.works("gcc", "--version");
     }
 
     /**

@@ -8,119 +8,31 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.mptcpj.bindings.linux.Linux;
-import org.mptcpj.bindings.linux.mptcp_info;
-import org.mptcpj.internal.sys.SockAddrs;
-import org.mptcpj.internal.sys.Sys;
+import org.mptcpj.info.MptcpInfo;
+import org.mptcpj.internal.sys.GuardedFd;
+import org.mptcpj.testing.Loopback;
+import org.mptcpj.testing.NetNs;
 
 /**
  * Events of a real MPTCP loopback connection made inside the test's own namespace, with sockets
- * created there by the same setns-thread mechanism the path manager uses.
+ * created there by the same setns-thread mechanism the path manager uses ({@code NetworkNamespace}).
  */
 class MptcpEventsTest {
-    private static TestNetns ns;
-    private static MptcpPathManager pm;
+    @RegisterExtension
+    static final PathManagerFixture NS = new PathManagerFixture();
 
-    @BeforeAll
-    static void setUp() throws Exception {
-        ns = TestNetns.create();
-        pm = MptcpPathManager.open(ns.name);
-    }
-
-    @AfterAll
-    static void tearDown() throws Exception {
-        if (pm != null) {
-            pm.close();
-        }
-        if (ns != null) {
-            ns.close();
-        }
-    }
-
-    /** A loopback MPTCP connection in the namespace: listener, client, accepted server side. */
-    record Conn(int listener, int client, int server, InetSocketAddress listenAddr, InetSocketAddress clientAddr)
-            implements AutoCloseable {
-        static Conn open(String netns) throws IOException {
-            int l = socket(netns);
-            int c = socket(netns);
-            try (Arena arena = Arena.ofConfined()) {
-                MemorySegment sa = arena.allocate(SockAddrs.STORAGE_SIZE, 8);
-                int len = SockAddrs.write(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), Linux.AF_INET(), sa);
-                check(Sys.bind(l, sa, len), "bind");
-                check(Sys.listen(l, 4), "listen");
-                InetSocketAddress la = name(l);
-                len = SockAddrs.write(la, Linux.AF_INET(), sa);
-                check(Sys.connect(c, sa, len), "connect");
-                int s = Sys.accept4(l, MemorySegment.NULL, MemorySegment.NULL, Linux.SOCK_CLOEXEC());
-                check(s, "accept4");
-                return new Conn(l, c, s, la, name(c));
-            }
-        }
-
-        static int socket(String netns) throws IOException {
-            return Netns.call(netns, () -> {
-                int fd = Sys.socket(Linux.AF_INET(), Linux.SOCK_STREAM() | Linux.SOCK_CLOEXEC(), Linux.IPPROTO_MPTCP());
-                if (fd < 0) {
-                    throw Sys.error("socket(AF_INET, SOCK_STREAM, IPPROTO_MPTCP)", fd);
-                }
-                return fd;
-            });
-        }
-
-        static InetSocketAddress name(int fd) throws IOException {
-            try (Arena arena = Arena.ofConfined()) {
-                MemorySegment sa = arena.allocate(SockAddrs.STORAGE_SIZE, 8);
-                MemorySegment len = arena.allocate(ValueLayout.JAVA_INT);
-                len.set(ValueLayout.JAVA_INT, 0, SockAddrs.STORAGE_SIZE);
-                check(Sys.getsockname(fd, sa, len), "getsockname");
-                return SockAddrs.read(sa);
-            }
-        }
-
-        static long token(int fd) throws IOException {
-            try (Arena arena = Arena.ofConfined()) {
-                MemorySegment info = arena.allocate(mptcp_info.layout());
-                MemorySegment len = arena.allocate(ValueLayout.JAVA_INT);
-                len.set(ValueLayout.JAVA_INT, 0, (int) mptcp_info.sizeof());
-                check(Sys.getsockopt(fd, Linux.SOL_MPTCP(), Linux.MPTCP_INFO(), info, len), "getsockopt(MPTCP_INFO)");
-                return Integer.toUnsignedLong(mptcp_info.mptcpi_token(info));
-            }
-        }
-
-        /** One byte each way, so both sides become fully established. */
-        void pingPong() throws IOException {
-            try (Arena arena = Arena.ofConfined()) {
-                MemorySegment b = arena.allocate(1);
-                check(Sys.write(client, b, 1), "write");
-                check(Sys.read(server, b, 1), "read");
-                check(Sys.write(server, b, 1), "write");
-                check(Sys.read(client, b, 1), "read");
-            }
-        }
-
-        static void check(long r, String op) throws IOException {
-            if (r < 0) {
-                throw Sys.error(op, r);
-            }
-        }
-
-        @Override
-        public void close() {
-            Sys.close(client);
-            Sys.close(server);
-            Sys.close(listener);
-        }
+    /** The MPTCP connection token of {@code fd}, as events carry it. */
+    static long token(GuardedFd fd) throws IOException {
+        return new MptcpInfo().read(fd).token();
     }
 
     static MptcpEvent await(List<MptcpEvent> events, String what, Predicate<MptcpEvent> p) throws InterruptedException {
@@ -139,18 +51,18 @@ class MptcpEventsTest {
     @Test
     void connectionLifecycleEvents() throws Exception {
         List<MptcpEvent> events = new CopyOnWriteArrayList<>();
-        try (MptcpEventSubscription sub = pm.subscribe(events::add)) {
+        try (MptcpEventSubscription sub = NS.pm.subscribe(events::add)) {
             long clientToken;
             long serverToken;
             int clientPort;
             int serverPort;
             InetAddress loopback = InetAddress.getByName("127.0.0.1");
-            try (Conn c = Conn.open(ns.name)) {
+            try (Loopback c = Loopback.open(NS.ns, true)) {
                 c.pingPong();
-                clientToken = Conn.token(c.client());
-                serverToken = Conn.token(c.server());
-                clientPort = c.clientAddr().getPort();
-                serverPort = c.listenAddr().getPort();
+                clientToken = token(c.client);
+                serverToken = token(c.server);
+                clientPort = Loopback.localAddress(c.client).getPort();
+                serverPort = Loopback.localAddress(c.listener).getPort();
 
                 MptcpEvent listener = await(events, "LISTENER_CREATED",
                         e -> e.type() == MptcpEventType.LISTENER_CREATED && e.localPort() == serverPort);
@@ -194,7 +106,7 @@ class MptcpEventsTest {
         CountDownLatch release = new CountDownLatch(1);
         CountDownLatch first = new CountDownLatch(1);
         List<MptcpEvent> delivered = new CopyOnWriteArrayList<>();
-        try (MptcpEventSubscription sub = pm.subscribe(e -> {
+        try (MptcpEventSubscription sub = NS.pm.subscribe(e -> {
             delivered.add(e);
             first.countDown();
             try {
@@ -203,7 +115,7 @@ class MptcpEventsTest {
                 Thread.currentThread().interrupt();
             }
         }, 1)) {
-            try (Conn c = Conn.open(ns.name)) {
+            try (Loopback c = Loopback.open(NS.ns, true)) {
                 c.pingPong();
             }
             assertTrue(first.await(5, TimeUnit.SECONDS));
@@ -225,12 +137,12 @@ class MptcpEventsTest {
 
     @Test
     void receiveBufferOverrunIsReportedAsEnobufs() throws Exception {
-        try (GenlSocket s = GenlSocket.open(ns.name); Arena arena = Arena.ofConfined()) {
+        try (GenlSocket s = GenlSocket.open(NS.ns.name()); Arena arena = Arena.ofConfined()) {
             GenlSocket.Family f = s.resolve("mptcp_pm");
             s.setInt(Linux.SOL_SOCKET(), Linux.SO_RCVBUF(), 0, "SO_RCVBUF", false); // the kernel's minimum
             s.joinGroup(f.groups().get("mptcp_pm_events"), "mptcp_pm_events");
             for (int i = 0; i < 10; i++) { // ~8 events each, nobody reading
-                try (Conn c = Conn.open(ns.name)) {
+                try (Loopback c = Loopback.open(NS.ns, true)) {
                     c.pingPong();
                 }
             }
@@ -253,9 +165,9 @@ class MptcpEventsTest {
     @Test
     void subscriptionInOtherNamespaceSeesNothing() throws Exception {
         List<MptcpEvent> events = new CopyOnWriteArrayList<>();
-        try (TestNetns other = TestNetns.create(); MptcpPathManager pm2 = MptcpPathManager.open(other.name);
+        try (NetNs other = NetNs.create("pm"); MptcpPathManager pm2 = MptcpPathManager.open(other.name());
              MptcpEventSubscription sub = pm2.subscribe(events::add)) {
-            try (Conn c = Conn.open(ns.name)) {
+            try (Loopback c = Loopback.open(NS.ns, true)) {
                 c.pingPong();
             }
             Thread.sleep(200);

@@ -19,7 +19,7 @@ import org.mptcpj.error.ErrnoException;
 import org.mptcpj.netns.NamespaceLab;
 import org.mptcpj.netns.NetworkNamespace;
 import org.mptcpj.option.Keepalive;
-import org.mptcpj.testing.NetNs;
+import org.mptcpj.testing.Commands;
 import org.mptcpj.testing.Require;
 
 /**
@@ -44,16 +44,7 @@ class DeadPeerWatchdogTest {
         }
     }
 
-    private record Conn(ServerStreamSocket listener, StreamSocket client, StreamSocket accepted) implements AutoCloseable {
-        @Override
-        public void close() {
-            client.close();
-            accepted.close();
-            listener.close();
-        }
-    }
-
-    private Conn connect(boolean watchdog) throws Exception {
+    private SocketPair connect(boolean watchdog) throws Exception {
         ServerStreamSocket l = NetworkNamespace.call(lab.server(), () -> {
             ServerStreamSocket s = ServerStreamSocket.open(MptcpPolicy.REQUIRED, StandardProtocolFamily.INET);
             s.setKeepalive(KEEPALIVE); // inherited by the accepted socket, re-applied after accept
@@ -73,7 +64,7 @@ class DeadPeerWatchdogTest {
         assertTrue(c.isMultipath() && a.isMultipath());
         assertEquals(watchdog, c.isPeerDeadDetection());
         assertEquals(watchdog, a.isPeerDeadDetection());
-        return new Conn(l, c, a);
+        return new SocketPair(l, c, a);
     }
 
     private static CompletableFuture<Long> blockedRead(StreamSocket s, long cutNanos[]) {
@@ -98,9 +89,9 @@ class DeadPeerWatchdogTest {
 
     @Test
     void watchdogReportsDeadPeerOnTheTextbookSchedule() throws Exception {
-        try (Conn conn = connect(true)) {
+        try (SocketPair conn = connect(true)) {
             // Keepalive is armed on the subflows of both ends (re-applied after connect/accept).
-            String ss = NetNs.run("ip", "netns", "exec", lab.client(), "ss", "-tino");
+            String ss = Commands.run("ip", "netns", "exec", lab.client(), "ss", "-tino");
             assertTrue(ss.contains("timer:(keepalive"), ss);
             CompletableFuture<Long> client = blockedRead(conn.client(), null);
             CompletableFuture<Long> server = blockedRead(conn.accepted(), null);
@@ -124,7 +115,7 @@ class DeadPeerWatchdogTest {
 
     @Test
     void withoutWatchdogTheKernelStaysSilentFarLonger() throws Exception {
-        try (Conn conn = connect(false)) {
+        try (SocketPair conn = connect(false)) {
             conn.client().setReadTimeout(Duration.ofSeconds(6));
             CompletableFuture<Long> client = blockedRead(conn.client(), null);
             lab.lossOn(0);

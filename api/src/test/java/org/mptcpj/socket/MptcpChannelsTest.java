@@ -12,7 +12,7 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
-import org.mptcpj.testing.NetNs;
+import org.mptcpj.testing.Commands;
 
 /** JDK channels over MPTCP sockets, driven by a Selector; the kernel confirms the protocol. */
 class MptcpChannelsTest {
@@ -26,7 +26,7 @@ class MptcpChannelsTest {
             client.connect(server.getLocalAddress());
             int port = ((InetSocketAddress) client.getLocalAddress()).getPort();
             // ss -M lists MPTCP sockets only: our client's port must be there.
-            String mptcpSockets = NetNs.run("ss", "-Mtn", "state", "established");
+            String mptcpSockets = Commands.run("ss", "-Mtn", "state", "established");
             assertTrue(mptcpSockets.contains(":" + port), "ss -M does not show port " + port + ":\n" + mptcpSockets);
 
             client.write(ByteBuffer.wrap("ping".getBytes(StandardCharsets.US_ASCII)));

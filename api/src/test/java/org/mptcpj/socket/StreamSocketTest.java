@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
 import java.nio.ByteBuffer;
@@ -26,28 +25,10 @@ import org.mptcpj.error.ErrnoException;
 class StreamSocketTest {
     private static final Duration CONNECT = Duration.ofSeconds(5);
 
-    /** A connected pair: client and the server's accepted socket. */
-    record Pair(ServerStreamSocket listener, StreamSocket client, StreamSocket accepted) implements AutoCloseable {
-        static Pair open(MptcpPolicy clientPolicy, MptcpPolicy serverPolicy, StandardProtocolFamily family)
-                throws IOException {
-            InetAddress loopback = InetAddress.getByName(family == StandardProtocolFamily.INET ? "127.0.0.1" : "::1");
-            ServerStreamSocket l = ServerStreamSocket.open(serverPolicy, family).bind(new InetSocketAddress(loopback, 0), 8);
-            StreamSocket c = StreamSocket.open(clientPolicy, family).connect(l.localAddress(), CONNECT);
-            return new Pair(l, c, l.accept());
-        }
-
-        @Override
-        public void close() {
-            client.close();
-            accepted.close();
-            listener.close();
-        }
-    }
-
     @ParameterizedTest(name = "{0} over {1}")
     @CsvSource({"REQUIRED, INET", "REQUIRED, INET6", "DISABLED, INET", "DISABLED, INET6"})
     void echoThroughEveryDataPath(MptcpPolicy policy, StandardProtocolFamily family) throws Exception {
-        try (Pair p = Pair.open(policy, policy, family); Arena arena = Arena.ofShared()) {
+        try (SocketPair p = SocketPair.open(policy, policy, family); Arena arena = Arena.ofShared()) {
             p.accepted().setReadTimeout(Duration.ofSeconds(10)); // a failed writer must not hang the test
             assertEquals(policy == MptcpPolicy.REQUIRED, p.client().isMultipath());
             assertEquals(policy == MptcpPolicy.REQUIRED, p.accepted().isMultipath());
@@ -106,7 +87,7 @@ class StreamSocketTest {
 
     @Test
     void mptcpClientToTcpServerFallsBack() throws Exception {
-        try (Pair p = Pair.open(MptcpPolicy.REQUIRED, MptcpPolicy.DISABLED, StandardProtocolFamily.INET)) {
+        try (SocketPair p = SocketPair.open(MptcpPolicy.REQUIRED, MptcpPolicy.DISABLED, StandardProtocolFamily.INET)) {
             assertTrue(p.client().isMptcp());
             assertFalse(p.client().isMultipath(), "an MPTCP client talking to a TCP server has fallen back");
             assertFalse(p.accepted().isMptcp());
@@ -116,7 +97,7 @@ class StreamSocketTest {
 
     @Test
     void tcpClientToMptcpServerFallsBack() throws Exception {
-        try (Pair p = Pair.open(MptcpPolicy.DISABLED, MptcpPolicy.REQUIRED, StandardProtocolFamily.INET)) {
+        try (SocketPair p = SocketPair.open(MptcpPolicy.DISABLED, MptcpPolicy.REQUIRED, StandardProtocolFamily.INET)) {
             assertTrue(p.accepted().isMptcp(), "accepted from an MPTCP listener");
             assertFalse(p.accepted().isMultipath(), "but the TCP client made it fall back");
             assertFalse(p.client().isMultipath());
@@ -139,7 +120,7 @@ class StreamSocketTest {
 
     @Test
     void readTimeoutAndClosedSocket() throws Exception {
-        try (Pair p = Pair.open(MptcpPolicy.REQUIRED, MptcpPolicy.REQUIRED, StandardProtocolFamily.INET)) {
+        try (SocketPair p = SocketPair.open(MptcpPolicy.REQUIRED, MptcpPolicy.REQUIRED, StandardProtocolFamily.INET)) {
             p.accepted().setReadTimeout(Duration.ofMillis(100));
             assertThrows(java.net.SocketTimeoutException.class, () -> p.accepted().read(new byte[10], 0, 10));
             p.client().close();

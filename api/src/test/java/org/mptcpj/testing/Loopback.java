@@ -1,4 +1,4 @@
-package org.mptcpj.info;
+package org.mptcpj.testing;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -6,24 +6,20 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.mptcpj.bindings.linux.Linux;
 import org.mptcpj.internal.sys.GuardedFd;
 import org.mptcpj.internal.sys.SockAddrs;
 import org.mptcpj.internal.sys.Sys;
-import org.mptcpj.testing.Require;
 
 /**
  * A connected pair of blocking IPv4 loopback sockets made with the native layer directly: a listener,
- * the connecting client and the accepted server side. Each side may be MPTCP or plain TCP.
+ * the connecting client and the accepted server side. Each side may be MPTCP or plain TCP; the
+ * sockets are created in the caller's network namespace or in a {@link NetNs}.
  */
-final class Loopback implements AutoCloseable {
-    final GuardedFd listener;
-    final GuardedFd client;
-    final GuardedFd server;
+public final class Loopback implements AutoCloseable {
+    public final GuardedFd listener;
+    public final GuardedFd client;
+    public final GuardedFd server;
 
     private Loopback(GuardedFd listener, GuardedFd client, GuardedFd server) {
         this.listener = listener;
@@ -31,26 +27,36 @@ final class Loopback implements AutoCloseable {
         this.server = server;
     }
 
-    /** Both sides MPTCP ({@code mptcp}) or both plain TCP. */
-    static Loopback open(boolean mptcp) throws IOException {
+    /** Both sides MPTCP ({@code mptcp}) or both plain TCP, on 127.0.0.1. */
+    public static Loopback open(boolean mptcp) throws IOException {
         return open(mptcp, mptcp);
     }
 
-    static Loopback open(boolean mptcpClient, boolean mptcpServer) throws IOException {
+    public static Loopback open(boolean mptcpClient, boolean mptcpServer) throws IOException {
         return open(mptcpClient, mptcpServer, "127.0.0.1");
     }
 
-    static Loopback open(boolean mptcpClient, boolean mptcpServer, String ip) throws IOException {
+    public static Loopback open(boolean mptcpClient, boolean mptcpServer, String ip) throws IOException {
+        return open(null, mptcpClient, mptcpServer, ip);
+    }
+
+    /** Both sides MPTCP ({@code mptcp}) or both plain TCP, on 127.0.0.1 inside {@code ns}. */
+    public static Loopback open(NetNs ns, boolean mptcp) throws IOException {
+        return open(ns, mptcp, mptcp, "127.0.0.1");
+    }
+
+    /** A pair on {@code ip}, its sockets created inside {@code ns}, or in the caller's namespace when it is null. */
+    public static Loopback open(NetNs ns, boolean mptcpClient, boolean mptcpServer, String ip) throws IOException {
         GuardedFd l = null;
         GuardedFd c = null;
         try (Arena arena = Arena.ofConfined()) {
-            l = socket(mptcpServer);
+            l = socket(ns, mptcpServer);
             MemorySegment addr = arena.allocate(SockAddrs.STORAGE_SIZE, 8);
             int len = SockAddrs.write(new InetSocketAddress(InetAddress.getByName(ip), 0), Linux.AF_INET(), addr);
             check(Sys.bind(l.number(), addr, len), "bind");
             check(Sys.listen(l.number(), 8), "listen");
             InetSocketAddress bound = localAddress(l);
-            c = socket(mptcpClient);
+            c = socket(ns, mptcpClient);
             len = SockAddrs.write(bound, Linux.AF_INET(), addr);
             check(Sys.connect(c.number(), addr, len), "connect");
             int s = Sys.accept4(l.number(), MemorySegment.NULL, MemorySegment.NULL, Linux.SOCK_CLOEXEC());
@@ -64,6 +70,19 @@ final class Loopback implements AutoCloseable {
                 l.close();
             }
             throw e;
+        }
+    }
+
+    private static GuardedFd socket(NetNs ns, boolean mptcp) throws IOException {
+        if (ns == null) {
+            return socket(mptcp);
+        }
+        try {
+            return ns.call(() -> socket(mptcp));
+        } catch (IOException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IOException("socket() in " + ns.name(), e);
         }
     }
 
@@ -83,11 +102,11 @@ final class Loopback implements AutoCloseable {
         }
     }
 
-    static InetSocketAddress localAddress(GuardedFd fd) throws IOException {
+    public static InetSocketAddress localAddress(GuardedFd fd) throws IOException {
         return name(fd, true);
     }
 
-    static InetSocketAddress peerAddress(GuardedFd fd) throws IOException {
+    public static InetSocketAddress peerAddress(GuardedFd fd) throws IOException {
         return name(fd, false);
     }
 
@@ -103,7 +122,7 @@ final class Loopback implements AutoCloseable {
     }
 
     /** Writes {@code n} bytes to {@code from} and reads them all from {@code to}. */
-    static void transfer(GuardedFd from, GuardedFd to, int n) throws IOException {
+    public static void transfer(GuardedFd from, GuardedFd to, int n) throws IOException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment buf = arena.allocate(65536);
             buf.fill((byte) 'x');
@@ -126,75 +145,16 @@ final class Loopback implements AutoCloseable {
         }
     }
 
+    /** One byte each way, so that both sides become fully established. */
+    public void pingPong() throws IOException {
+        transfer(client, server, 1);
+        transfer(server, client, 1);
+    }
+
     @Override
     public void close() {
         server.close();
         client.close();
         listener.close();
-    }
-
-    // ---- ss ----
-
-    static boolean ssAvailable() {
-        try {
-            Process p = new ProcessBuilder("ss", "-V").redirectErrorStream(true).start();
-            p.getInputStream().readAllBytes();
-            return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
-    }
-
-    /**
-     * Runs {@code ss} with {@code options} and returns the detail text of the socket
-     * {@code local -> peer} whose Netid is {@code netid} ({@code "tcp"} or {@code "mptcp"}; the Netid
-     * column exists when more than one kind is listed, so pass both {@code -t} and {@code -M}).
-     */
-    static String ss(String netid, InetSocketAddress local, InetSocketAddress peer, String... options)
-            throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>();
-        cmd.add("ss");
-        cmd.addAll(List.of(options));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            throw new IOException(cmd + " failed: " + out);
-        }
-        String l = hostPort(local);
-        String r = hostPort(peer);
-        String[] lines = out.split("\n");
-        for (int i = 0; i < lines.length; i++) {
-            if (lines[i].isEmpty() || Character.isWhitespace(lines[i].charAt(0))) {
-                continue;
-            }
-            List<String> cols = List.of(lines[i].trim().split("\\s+"));
-            int at = cols.indexOf(l);
-            if (cols.get(0).equals(netid) && at >= 0 && at + 1 < cols.size() && cols.get(at + 1).equals(r)) {
-                StringBuilder detail = new StringBuilder();
-                for (int j = i + 1; j < lines.length && !lines[j].isEmpty()
-                        && Character.isWhitespace(lines[j].charAt(0)); j++) {
-                    detail.append(' ').append(lines[j].trim());
-                }
-                return detail.toString().trim();
-            }
-        }
-        throw new AssertionError("no " + netid + " socket " + l + " -> " + r + " in:\n" + out);
-    }
-
-    /** The value after {@code key} (e.g. {@code "token:"}) in ss detail text, up to the next blank. */
-    static String field(String detail, String key) {
-        for (String token : detail.split("\\s+")) {
-            if (token.startsWith(key)) {
-                return token.substring(key.length());
-            }
-        }
-        return null;
-    }
-
-    private static String hostPort(InetSocketAddress a) {
-        return a.getAddress().getHostAddress() + ":" + a.getPort();
     }
 }
