@@ -57,7 +57,7 @@ public abstract sealed class NativeSocket implements AutoCloseable permits Strea
         @Override
         public void run() {
             if (fd.close()) {
-                LOG.warn("{} on {} was not closed before it became unreachable; closed it now", kind, fd);
+                LOG.warn("{} on fd {} was not closed before it became unreachable; closed it now", kind, fd.number());
             }
         }
     }

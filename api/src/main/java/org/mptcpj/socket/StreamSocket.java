@@ -244,13 +244,27 @@ public final class StreamSocket extends NativeSocket {
     }
 
     /**
-     * Reads into native memory with {@code recv(2)}, blocking until at least one byte arrives.
+     * Reads with {@code recv(2)} into {@code dst}, blocking until at least one byte arrives. Native
+     * memory is read into directly; a heap segment through one copy.
      *
      * @return the number of bytes read (at most {@code dst.byteSize()}), or -1 at end of stream
      * @throws SocketTimeoutException if the read timeout passes first
      * @throws ErrnoException e.g. {@code ECONNRESET}, {@code ETIMEDOUT} (keepalive or user timeout expired)
      */
     public int read(MemorySegment dst) throws IOException {
+        if (dst.isNative()) {
+            return readNative(dst);
+        }
+        // Heap memory cannot be handed to the kernel: one copy through this thread's native buffer.
+        MemorySegment bounce = BOUNCE.get();
+        int n = readNative(bounce.asSlice(0, Math.min(dst.byteSize(), HEAP_CHUNK)));
+        if (n > 0) {
+            MemorySegment.copy(bounce, 0, dst, 0, n);
+        }
+        return n;
+    }
+
+    private int readNative(MemorySegment dst) throws IOException {
         if (dst.byteSize() == 0) {
             return 0;
         }
@@ -283,12 +297,25 @@ public final class StreamSocket extends NativeSocket {
     }
 
     /**
-     * Writes all of {@code src} with {@code send(2)} ({@code MSG_NOSIGNAL}: a closed peer gives
+     * Writes all of {@code src} (native directly, heap through one copy) with {@code send(2)} ({@code MSG_NOSIGNAL}: a closed peer gives
      * {@code EPIPE}, never {@code SIGPIPE}), blocking while the send buffer is full.
      *
      * @throws ErrnoException e.g. {@code EPIPE}, {@code ECONNRESET}
      */
     public void write(MemorySegment src) throws IOException {
+        if (src.isNative()) {
+            writeNative(src);
+            return;
+        }
+        MemorySegment bounce = BOUNCE.get();
+        for (long done = 0; done < src.byteSize(); done += HEAP_CHUNK) {
+            long n = Math.min(src.byteSize() - done, HEAP_CHUNK);
+            MemorySegment.copy(src, done, bounce, 0, n);
+            writeNative(bounce.asSlice(0, n));
+        }
+    }
+
+    private void writeNative(MemorySegment src) throws IOException {
         int s = fd.acquire("write");
         try {
             long done = 0;
@@ -334,16 +361,7 @@ public final class StreamSocket extends NativeSocket {
      * @return bytes read, or -1 at end of stream
      */
     public int read(ByteBuffer dst) throws IOException {
-        int n;
-        if (dst.isDirect()) {
-            n = read(MemorySegment.ofBuffer(dst));
-        } else {
-            MemorySegment bounce = BOUNCE.get();
-            n = read(bounce.asSlice(0, Math.min(dst.remaining(), HEAP_CHUNK)));
-            if (n > 0) {
-                dst.put(dst.position(), bounce.asByteBuffer(), 0, n);
-            }
-        }
+        int n = read(MemorySegment.ofBuffer(dst)); // the segment covers position..limit
         if (n > 0) {
             dst.position(dst.position() + n);
         }
@@ -352,18 +370,8 @@ public final class StreamSocket extends NativeSocket {
 
     /** Writes all remaining bytes of a buffer (a heap buffer through one native copy). */
     public void write(ByteBuffer src) throws IOException {
-        if (src.isDirect()) {
-            write(MemorySegment.ofBuffer(src));
-            src.position(src.limit());
-            return;
-        }
-        MemorySegment bounce = BOUNCE.get();
-        while (src.hasRemaining()) {
-            int n = Math.min(src.remaining(), HEAP_CHUNK);
-            MemorySegment.copy(MemorySegment.ofBuffer(src), 0, bounce, 0, n);
-            write(bounce.asSlice(0, n));
-            src.position(src.position() + n);
-        }
+        write(MemorySegment.ofBuffer(src));
+        src.position(src.limit());
     }
 
     /** Reads into {@code b[off..off+len)}; {@return bytes read, or -1 at end of stream} */

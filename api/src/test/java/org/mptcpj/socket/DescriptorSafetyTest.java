@@ -130,4 +130,19 @@ class DescriptorSafetyTest {
         }
         assertEquals(before, openDescriptors());
     }
+
+    /** A socket dropped without close() is closed by the Cleaner (which logs a warning). */
+    @Test
+    void droppedSocketsAreClosedByTheCleaner() throws Exception {
+        long before = openDescriptors();
+        for (int i = 0; i < 100; i++) {
+            StreamSocket.open(MptcpPolicy.REQUIRED, StandardProtocolFamily.INET); // dropped on purpose
+        }
+        assertTrue(openDescriptors() >= before + 100, "the sockets were not even open");
+        for (int i = 0; i < 100 && openDescriptors() > before; i++) {
+            System.gc();
+            Thread.sleep(20);
+        }
+        assertEquals(before, openDescriptors());
+    }
 }

@@ -45,18 +45,19 @@ class StreamSocketTest {
                     p.client().write(ByteBuffer.wrap(payload));                       // heap buffer
                     ByteBuffer direct = ByteBuffer.allocateDirect(payload.length).put(payload).flip();
                     p.client().write(direct);                                           // direct buffer
+                    p.client().write(MemorySegment.ofArray(payload));                   // heap segment
                     p.client().shutdownOutput();
                 } catch (IOException e) {
                     throw new RuntimeException(e);
                 }
             });
-            byte[] got = new byte[payload.length * 3];
+            byte[] got = new byte[payload.length * 4];
             int total = 0;
             ByteBuffer directIn = ByteBuffer.allocateDirect(8192);
             MemorySegment segIn = arena.allocate(8192);
             for (int round = 0; ; round++) {
                 int n;
-                switch (round % 3) {
+                switch (round % 4) {
                     case 0 -> {
                         n = p.accepted().read(segIn);
                         if (n > 0) {
@@ -64,6 +65,7 @@ class StreamSocketTest {
                         }
                     }
                     case 1 -> n = p.accepted().read(got, total, Math.min(8192, got.length - total));
+                    case 2 -> n = p.accepted().read(MemorySegment.ofArray(got).asSlice(total, Math.min(8192, got.length - total)));
                     default -> {
                         directIn.clear();
                         n = p.accepted().read(directIn);
@@ -79,7 +81,7 @@ class StreamSocketTest {
             }
             writer.get(10, TimeUnit.SECONDS);
             assertEquals(got.length, total);
-            for (int i = 0; i < 3; i++) {
+            for (int i = 0; i < 4; i++) {
                 assertArrayEquals(payload, java.util.Arrays.copyOfRange(got, i * payload.length, (i + 1) * payload.length));
             }
         }
