@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <sys/eventfd.h>
 #include <errno.h>
 #include <linux/tcp.h>
 #include <linux/mptcp.h>

@@ -31,10 +31,10 @@ import org.mptcpj.internal.sys.ThreadScratch;
  * the JDK does. Reads and writes block (in {@code poll(2)}) until done, the read timeout passes,
  * or the socket is closed. One thread may read while another writes.
  *
- * <p><b>Virtual threads:</b> a blocked call here waits in {@code poll(2)}, which keeps its carrier
- * thread busy while it waits. For many concurrent connections on virtual threads, use
- * {@link MptcpChannels}, which gives the JDK's own {@code SocketChannel} over an MPTCP socket and
- * parks virtual threads in the JDK's poller.
+ * <p><b>Virtual threads:</b> a platform thread waits in {@code poll(2)}; a virtual thread parks
+ * while the library's poller thread watches its descriptor, so blocked reads, writes, accepts and
+ * connects do not hold carrier threads. {@link MptcpChannels} offers the JDK's own channels over
+ * MPTCP sockets for code that wants NIO.
  */
 public final class StreamSocket extends NativeSocket {
     private static final int HEAP_CHUNK = 64 * 1024;

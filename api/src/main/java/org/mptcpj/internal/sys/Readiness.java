@@ -5,9 +5,10 @@ import java.util.concurrent.TimeUnit;
 import org.mptcpj.bindings.linux.pollfd;
 
 /**
- * Waits until a non-blocking descriptor is ready, with poll(2) on the calling thread's scratch
- * {@code struct pollfd}. {@link GuardedFd#close()} wakes a waiting thread through
- * {@code shutdown(2)}, which makes poll report {@code POLLHUP}.
+ * Waits until a non-blocking descriptor is ready: a platform thread in {@code poll(2)} on its
+ * scratch {@code struct pollfd}; a virtual thread parked while {@link VirtualThreadPoller} polls for
+ * it, so its carrier is free for other virtual threads. {@link GuardedFd#close()} wakes a waiting
+ * thread through {@code shutdown(2)}, which makes the descriptor report {@code POLLHUP}.
  */
 public final class Readiness {
     private Readiness() {
@@ -21,6 +22,9 @@ public final class Readiness {
      * @return the {@code revents} bits, {@code 0} on timeout, or {@code -errno}
      */
     public static int await(int fd, int events, long timeoutNanos) {
+        if (Thread.currentThread().isVirtual()) {
+            return VirtualThreadPoller.get().await(fd, events, timeoutNanos);
+        }
         MemorySegment p = ThreadScratch.get().pollfd;
         pollfd.fd(p, fd);
         pollfd.events(p, (short) events);

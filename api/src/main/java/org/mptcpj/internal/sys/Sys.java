@@ -54,6 +54,7 @@ public final class Sys {
     private static final MethodHandle GETSOCKOPT = capture("getsockopt", getsockopt$descriptor());
     private static final MethodHandle POLL = capture("poll", poll$descriptor());
     private static final MethodHandle DUP2 = capture("dup2", dup2$descriptor());
+    private static final MethodHandle EVENTFD = capture("eventfd", eventfd$descriptor());
     private static final MethodHandle IF_NAMETOINDEX = capture("if_nametoindex", if_nametoindex$descriptor());
     private static final MethodHandle SETNS = capture("setns", setns$descriptor());
     private static final MethodHandle STRERROR_R = LINKER.downcallHandle(symbol("strerror_r"), strerror_r$descriptor());
@@ -353,6 +354,16 @@ public final class Sys {
         MemorySegment st = state();
         try {
             return result((int) DUP2.invokeExact(st, oldFd, newFd), st);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** eventfd(2). */
+    public static int eventfd(int initval, int flags) {
+        MemorySegment st = state();
+        try {
+            return result((int) EVENTFD.invokeExact(st, initval, flags), st);
         } catch (Throwable t) {
             throw unexpected(t);
         }

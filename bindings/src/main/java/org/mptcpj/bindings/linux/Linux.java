@@ -2354,6 +2354,72 @@ public class Linux {
            throw new AssertionError("should not reach here", ex$);
         }
     }
+    private static final int EFD_CLOEXEC = (int)524288L;
+    /**
+     * {@snippet lang=c :
+     * enum <anonymous>.EFD_CLOEXEC = 524288
+     * }
+     */
+    public static int EFD_CLOEXEC() {
+        return EFD_CLOEXEC;
+    }
+    private static final int EFD_NONBLOCK = (int)2048L;
+    /**
+     * {@snippet lang=c :
+     * enum <anonymous>.EFD_NONBLOCK = 2048
+     * }
+     */
+    public static int EFD_NONBLOCK() {
+        return EFD_NONBLOCK;
+    }
+
+    private static class eventfd {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            Linux.C_INT,
+            Linux.C_INT,
+            Linux.C_INT
+        );
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(
+                    Linux.findOrThrow("eventfd"),
+                    DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * extern int eventfd(unsigned int __count, int __flags)
+     * }
+     */
+    public static FunctionDescriptor eventfd$descriptor() {
+        return eventfd.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * extern int eventfd(unsigned int __count, int __flags)
+     * }
+     */
+    public static MethodHandle eventfd$handle() {
+        return eventfd.HANDLE;
+    }
+    /**
+     * {@snippet lang=c :
+     * extern int eventfd(unsigned int __count, int __flags)
+     * }
+     */
+    public static int eventfd(int __count, int __flags) {
+        var mh$ = eventfd.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("eventfd", __count, __flags);
+            }
+            return (int)mh$.invokeExact(__count, __flags);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
     private static final int TCP_ESTABLISHED = (int)1L;
     /**
      * {@snippet lang=c :
