@@ -50,7 +50,7 @@ class DescriptorSafetyTest {
             long wokeMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
             assertInstanceOf(SocketClosedException.class, readFailure);
             assertInstanceOf(SocketClosedException.class, acceptFailure);
-            assertTrue(wokeMillis < 1000, "woke after " + wokeMillis + " ms");
+            assertTrue(wokeMillis < 500, "woke after " + wokeMillis + " ms (the target is 100 ms; 500 allows for a loaded machine)");
         } finally {
             c.close();
             l.close();
