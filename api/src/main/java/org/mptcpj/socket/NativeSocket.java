@@ -152,7 +152,7 @@ public abstract sealed class NativeSocket implements AutoCloseable permits Strea
         NativeOption<T> o = nativeOption(option);
         MemorySegment buf = ThreadScratch.buffer();
         int len = o.encode(value, buf);
-        int s = fd.acquire("setsockopt " + o.name());
+        int s = fd.acquire("setsockopt", o.name());
         try {
             int r = Sys.setsockopt(s, o.level(), o.optName(), buf, len);
             if (r < 0) {
@@ -180,7 +180,7 @@ public abstract sealed class NativeSocket implements AutoCloseable permits Strea
         MemorySegment buf = ThreadScratch.buffer();
         MemorySegment len = ThreadScratch.length();
         len.set(ValueLayout.JAVA_INT, 0, o.capacity());
-        int s = fd.acquire("getsockopt " + o.name());
+        int s = fd.acquire("getsockopt", o.name());
         try {
             int r = Sys.getsockopt(s, o.level(), o.optName(), buf, len);
             if (r < 0) {

@@ -55,6 +55,17 @@ public final class GuardedFd {
         return fd;
     }
 
+    /**
+     * As {@link #acquire(String)}, naming {@code argument} (an option, say) in the exception; the
+     * message is built only if the descriptor is closed, so the common path allocates nothing.
+     */
+    public int acquire(String operation, String argument) throws SocketClosedException {
+        if (!tryAcquire()) {
+            throw new SocketClosedException(operation + " " + argument);
+        }
+        return fd;
+    }
+
     /** Like {@link #acquire} for background work: {@return false instead of throwing when closed} */
     public boolean tryAcquire() {
         for (;;) {
