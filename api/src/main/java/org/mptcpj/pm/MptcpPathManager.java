@@ -184,8 +184,36 @@ public final class MptcpPathManager implements AutoCloseable {
         return permHint(errno);
     }
 
-    private static String permHint(int errno) {
-        return errno == Linux.EPERM() ? "changing the path manager needs CAP_NET_ADMIN over the network namespace" : null;
+    /** {@code CAP_NET_ADMIN} of {@code <linux/capability.h>}: the bit of the capability sets. */
+    private static final int CAP_NET_ADMIN = 12;
+
+    static String permHint(int errno) {
+        if (errno != Linux.EPERM()) {
+            return null;
+        }
+        String need = "changing the path manager needs CAP_NET_ADMIN over the network namespace";
+        Boolean has = hasEffectiveCapability(CAP_NET_ADMIN);
+        if (has == null) {
+            return need;
+        }
+        return has
+                ? need + "; this process has CAP_NET_ADMIN, but not in the user namespace that owns this network namespace"
+                : need + ", which this process lacks: run it as root or grant the capability "
+                        + "(e.g. setcap cap_net_admin+ep, or systemd AmbientCapabilities=CAP_NET_ADMIN)";
+    }
+
+    /** {@return whether {@code cap} is in this process's effective set ({@code CapEff} of /proc/self/status), null if unknown} */
+    private static Boolean hasEffectiveCapability(int cap) {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+                if (line.startsWith("CapEff:")) {
+                    return (Long.parseUnsignedLong(line.substring("CapEff:".length()).trim(), 16) >>> cap & 1) != 0;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux procfs as expected: no statement about the capability
+        }
+        return null;
     }
 
     /**
