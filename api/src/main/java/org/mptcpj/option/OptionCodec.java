@@ -21,8 +21,13 @@ abstract sealed class OptionCodec<T> {
     abstract int capacity();
 
     static void requireRange(String option, long value, long min, long max) {
+        requireRange(option, "", value, min, max);
+    }
+
+    /** The message is built only on failure: option checks allocate nothing. */
+    static void requireRange(String option, String unit, long value, long min, long max) {
         if (value < min || value > max) {
-            throw new IllegalArgumentException(option + ": " + value + " is out of range " + min + ".." + max);
+            throw new IllegalArgumentException(option + unit + ": " + value + " is out of range " + min + ".." + max);
         }
     }
 
@@ -33,7 +38,7 @@ abstract sealed class OptionCodec<T> {
         if (value.getNano() != 0 || value.isNegative()) {
             throw new IllegalArgumentException(option + ": " + value + " is not a whole, non-negative number of seconds");
         }
-        requireRange(option + " (seconds)", value.getSeconds(), min, max);
+        requireRange(option, " (seconds)", value.getSeconds(), min, max);
     }
 
     /** {@code int} 0/1. */
@@ -91,12 +96,14 @@ abstract sealed class OptionCodec<T> {
     static final class IntDuration extends OptionCodec<Duration> {
         private static final int CACHED = 32768;
         private final Duration unit;
+        private final long unitNanos;
         private final int min;
         private final int max;
         private final Duration[] cache = new Duration[CACHED];
 
         IntDuration(Duration unit, int min, int max) {
             this.unit = unit;
+            this.unitNanos = unit.toNanos();
             this.min = min;
             this.max = max;
         }
@@ -106,12 +113,15 @@ abstract sealed class OptionCodec<T> {
             if (value == null) {
                 throw new IllegalArgumentException(option + ": null duration");
             }
-            long units = unit.getSeconds() == 1 ? value.getSeconds() : value.toMillis();
-            if (value.isNegative() || !Duration.ZERO.equals(value.minus(unit.multipliedBy(units)))) {
+            boolean seconds = unitNanos == 1_000_000_000L;
+            // Whole units only (unitNanos is 10^6 or 10^9), checked without allocating.
+            if (value.isNegative() || value.getNano() % unitNanos != 0) {
                 throw new IllegalArgumentException(option + ": " + value + " is not a whole, non-negative number of "
-                        + (unit.getSeconds() == 1 ? "seconds" : "milliseconds"));
+                        + (seconds ? "seconds" : "milliseconds"));
             }
-            requireRange(option + (unit.getSeconds() == 1 ? " (seconds)" : " (milliseconds)"), units, min, max);
+            long units = seconds ? value.getSeconds()
+                    : value.getSeconds() > Long.MAX_VALUE / 1000 ? Long.MAX_VALUE : value.getSeconds() * 1000 + value.getNano() / 1_000_000;
+            requireRange(option, seconds ? " (seconds)" : " (milliseconds)", units, min, max);
             dst.set(ValueLayout.JAVA_INT, 0, (int) units);
             return 4;
         }

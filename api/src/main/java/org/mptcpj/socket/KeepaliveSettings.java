@@ -21,15 +21,24 @@ final class KeepaliveSettings {
     private volatile Duration interval;
     private volatile Integer count;
 
+    /** Records a setting; writes (volatile, so a fence) only when the value changes. */
     void record(NativeOption<?> option, Object value) {
         if (option == Options.SO_KEEPALIVE) {
-            enabled = (Boolean) value;
+            if (!value.equals(enabled)) {
+                enabled = (Boolean) value;
+            }
         } else if (option == Options.TCP_KEEPIDLE) {
-            idle = (Duration) value;
+            if (!value.equals(idle)) {
+                idle = (Duration) value;
+            }
         } else if (option == Options.TCP_KEEPINTVL) {
-            interval = (Duration) value;
+            if (!value.equals(interval)) {
+                interval = (Duration) value;
+            }
         } else if (option == Options.TCP_KEEPCNT) {
-            count = (Integer) value;
+            if (!value.equals(count)) {
+                count = (Integer) value;
+            }
         }
     }
 
