@@ -91,8 +91,12 @@ class DeadPeerWatchdogTest {
     void watchdogReportsDeadPeerOnTheTextbookSchedule() throws Exception {
         try (SocketPair conn = connect(true)) {
             // Keepalive is armed on the subflows of both ends (re-applied after connect/accept).
-            String ss = Commands.run("ip", "netns", "exec", lab.client(), "ss", "-tino");
-            assertTrue(ss.contains("timer:(keepalive"), ss);
+            // Keepalive is armed on the subflow of both ends: set before connect on the client, on the
+            // listener for the accepted side (ss -tino lists the TCP subflows with their timers).
+            for (String ns : java.util.List.of(lab.client(), lab.server())) {
+                String ss = Commands.run("ip", "netns", "exec", ns, "ss", "-tino", "state", "established");
+                assertTrue(ss.contains("timer:(keepalive"), ns + ":\n" + ss);
+            }
             CompletableFuture<Long> client = blockedRead(conn.client(), null);
             CompletableFuture<Long> server = blockedRead(conn.accepted(), null);
             Thread.sleep(100);
