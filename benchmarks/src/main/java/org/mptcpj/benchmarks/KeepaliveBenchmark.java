@@ -1,27 +1,18 @@
 package org.mptcpj.benchmarks;
 
 import java.io.IOException;
-import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
-import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import jdk.net.ExtendedSocketOptions;
 import org.mptcpj.option.Keepalive;
-import org.mptcpj.socket.MptcpChannels;
-import org.mptcpj.socket.MptcpPolicy;
-import org.mptcpj.socket.StreamSocket;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
@@ -33,31 +24,11 @@ import org.openjdk.jmh.infra.Blackhole;
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED"})
-public class KeepaliveBenchmark {
-    @Param({"MPTCP", "TCP"})
-    public String protocol;
-
-    private StreamSocket socket;
-    private SocketChannel jdk;
+public class KeepaliveBenchmark extends UnconnectedSockets {
     private final Keepalive keepalive = Keepalive.of(Duration.ofSeconds(600), Duration.ofSeconds(30), 5);
     private final Integer idle = 600;
     private final Integer interval = 30;
     private final Integer count = 5;
-
-    @Setup(Level.Trial)
-    public void open() throws IOException {
-        MptcpPolicy policy = Loopback.policy(protocol);
-        socket = StreamSocket.open(policy, StandardProtocolFamily.INET);
-        jdk = policy == MptcpPolicy.DISABLED
-                ? SocketChannel.open(StandardProtocolFamily.INET)
-                : MptcpChannels.openSocketChannel(policy, StandardProtocolFamily.INET);
-    }
-
-    @TearDown(Level.Trial)
-    public void close() throws IOException {
-        socket.close();
-        jdk.close();
-    }
 
     @Benchmark
     public void apiSetKeepalive() throws IOException {

@@ -1,26 +1,19 @@
 package org.mptcpj.benchmarks;
 
 import java.io.IOException;
-import java.net.StandardProtocolFamily;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import jdk.net.ExtendedSocketOptions;
 import org.mptcpj.option.Options;
 import org.mptcpj.socket.MptcpChannels;
-import org.mptcpj.socket.MptcpPolicy;
-import org.mptcpj.socket.StreamSocket;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * One setsockopt/getsockopt of TCP_KEEPIDLE on an unconnected socket, through the API and through
@@ -32,29 +25,9 @@ import org.openjdk.jmh.annotations.TearDown;
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED"})
-public class OptionBenchmark {
-    @Param({"MPTCP", "TCP"})
-    public String protocol;
-
-    private StreamSocket socket;
-    private SocketChannel jdk;
+public class OptionBenchmark extends UnconnectedSockets {
     private final Duration idle = Duration.ofSeconds(600);
     private final Integer idleSeconds = 600;
-
-    @Setup(Level.Trial)
-    public void open() throws IOException {
-        MptcpPolicy policy = Loopback.policy(protocol);
-        socket = StreamSocket.open(policy, StandardProtocolFamily.INET);
-        jdk = policy == MptcpPolicy.DISABLED
-                ? SocketChannel.open(StandardProtocolFamily.INET)
-                : MptcpChannels.openSocketChannel(policy, StandardProtocolFamily.INET);
-    }
-
-    @TearDown(Level.Trial)
-    public void close() throws IOException {
-        socket.close();
-        jdk.close();
-    }
 
     @Benchmark
     public void apiSetKeepIdle() throws IOException {
