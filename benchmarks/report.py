@@ -1,210 +1,339 @@
 #!/usr/bin/env python3
-"""Joins the JMH results and the C reference into one Markdown table.
+"""Joins the JMH results, their C twins and the system-call counts into one Markdown report.
 
-    report.py --c c.txt [--c c-after.txt] --jmh jmh.json [--jmh jmh-2sf.json] [--skip ROW=REASON ...] [--quick] --out report.md
+    report.py --jmh jmh.json [--jmh ...] --pairs pairs.txt [--strace ROW:SIDE:OPS:FILE ...]
+              [--watchdog FILE] [--skip ROW=REASON ...] [--quick] [--machine machine.txt] --out report.md
 
-Values are medians: of the JMH iterations, and of the C rounds (averaged over the C runs before
-and after JMH). Rows pair one JMH benchmark with the C loop making the same system calls (and, where the JDK can
-do it, the JDK benchmark). A full run marks each row against its target; a quick run only prints
-the numbers. Exits 1 if a row lacks a result (something failed to run) unless it was skipped.
+Every measured JMH iteration has a C twin measured right before it (CReference.java writes one
+line per iteration to pairs.txt, in the order JMH runs them; JMH's rawData lists the iterations in
+the same order). A row's ratio is the median of its per-pair ratios, shown with their min-max, so a
+reader sees when noise decides a row. Comparisons between two Java benchmarks (API vs FFM floor,
+API vs JDK) pair iteration i of each, each first divided by its own C twin.
+
+The last column marks each target of issue 13: met (the whole min-max range meets it), not met
+(the whole range misses it) or undecidable (the range crosses it). Nothing here fails a run for
+a missed target; it exits 1 only if a row lacks a result (something failed to run) and was not
+skipped.
+
+--strace ROW:SIDE:OPS:FILE: an `strace -c` summary covering OPS operations of ROW (pingpong,
+connect) on SIDE (api, c). Two files for the same ROW and SIDE are subtracted (the larger run
+minus the smaller, divided by the difference in OPS): that cancels a program's start-up calls.
 """
 import argparse
 import json
-import math
+import statistics
 import sys
 
-# (row, API benchmark, params, C name, JDK benchmark or None, target)
-# target: None (informational), ("ns", max API/C ratio, zero B/op?, not slower than JDK?),
-#         ("mbs", min API/C ratio)
+# Targets: ("c", "<=" or ">=", bound)  API/C per pair
+#          ("floor", bound)            API/FFM floor, C-normalised, per pair
+#          ("jdk",)                    API/JDK <= 1, C-normalised, per pair
+#          ("zero",)                   0 B/op
+#          ("syscalls", ROW, extra)    system calls per op <= C's + extra (strace)
+OPTION = [("floor", 1.10), ("jdk",), ("zero",)]
+INFO = [("floor", 1.10), ("zero",)]
+# (row, API benchmark, params, JDK benchmark, FFM-floor benchmark, targets)
 ROWS = [
     ("setsockopt TCP_KEEPIDLE, TCP", "OptionBenchmark.apiSetKeepIdle", {"protocol": "TCP"},
-     "option.set.keepidle.tcp", "OptionBenchmark.jdkSetKeepIdle", ("ns", 1.05, True, True)),
+     "OptionBenchmark.jdkSetKeepIdle", "FfmFloorBenchmark.ffmSetKeepIdle", OPTION),
     ("setsockopt TCP_KEEPIDLE, MPTCP", "OptionBenchmark.apiSetKeepIdle", {"protocol": "MPTCP"},
-     "option.set.keepidle.mptcp", "OptionBenchmark.jdkSetKeepIdle", ("ns", 1.05, True, True)),
+     "OptionBenchmark.jdkSetKeepIdle", "FfmFloorBenchmark.ffmSetKeepIdle", OPTION),
     ("getsockopt TCP_KEEPIDLE, TCP", "OptionBenchmark.apiGetKeepIdle", {"protocol": "TCP"},
-     "option.get.keepidle.tcp", "OptionBenchmark.jdkGetKeepIdle", ("ns", 1.05, True, True)),
+     "OptionBenchmark.jdkGetKeepIdle", "FfmFloorBenchmark.ffmGetKeepIdle", OPTION),
     ("getsockopt TCP_KEEPIDLE, MPTCP", "OptionBenchmark.apiGetKeepIdle", {"protocol": "MPTCP"},
-     "option.get.keepidle.mptcp", "OptionBenchmark.jdkGetKeepIdle", ("ns", 1.05, True, True)),
+     "OptionBenchmark.jdkGetKeepIdle", "FfmFloorBenchmark.ffmGetKeepIdle", OPTION),
     ("setKeepalive (4 setsockopt), TCP", "KeepaliveBenchmark.apiSetKeepalive", {"protocol": "TCP"},
-     "keepalive.set.tcp", "KeepaliveBenchmark.jdkSetKeepalive", ("ns", 1.05, True, True)),
+     "KeepaliveBenchmark.jdkSetKeepalive", "FfmFloorBenchmark.ffmSetKeepalive", OPTION),
     ("setKeepalive (4 setsockopt), MPTCP", "KeepaliveBenchmark.apiSetKeepalive", {"protocol": "MPTCP"},
-     "keepalive.set.mptcp", "KeepaliveBenchmark.jdkSetKeepalive", ("ns", 1.05, True, True)),
-    # keepalive() returns a new immutable Keepalive (and two Durations): it cannot be 0 B/op.
+     "KeepaliveBenchmark.jdkSetKeepalive", "FfmFloorBenchmark.ffmSetKeepalive", OPTION),
+    # keepalive() returns a new immutable Keepalive: it cannot be 0 B/op.
     ("keepalive() (4 getsockopt), TCP", "KeepaliveBenchmark.apiGetKeepalive", {"protocol": "TCP"},
-     "keepalive.get.tcp", "KeepaliveBenchmark.jdkGetKeepalive", ("ns", 1.05, False, True)),
+     "KeepaliveBenchmark.jdkGetKeepalive", "FfmFloorBenchmark.ffmGetKeepalive", OPTION[:2]),
     ("keepalive() (4 getsockopt), MPTCP", "KeepaliveBenchmark.apiGetKeepalive", {"protocol": "MPTCP"},
-     "keepalive.get.mptcp", "KeepaliveBenchmark.jdkGetKeepalive", ("ns", 1.05, False, True)),
-    ("MPTCP_INFO (96 B) into a view", "InfoBenchmark.mptcpInfo", {},
-     "info.mptcp_info", None, ("ns", 1.05, True, False)),
-    ("MPTCP_INFO + 3 fields", "InfoBenchmark.mptcpInfoThreeFields", {},
-     "info.mptcp_info.3fields", None, ("ns", 1.05, True, False)),
-    ("TCP_INFO into a view", "InfoBenchmark.tcpInfo", {},
-     "info.tcp_info", None, ("ns", 1.05, True, False)),
-    ("TCP_INFO + 3 fields", "InfoBenchmark.tcpInfoThreeFields", {},
-     "info.tcp_info.3fields", None, ("ns", 1.05, True, False)),
-    ("MPTCP_FULL_INFO, 1 subflow", "InfoBenchmark.fullInfo1Subflow", {},
-     "info.mptcp_full_info.1sf", None, ("ns", 1.05, True, False)),
-    ("MPTCP_FULL_INFO, 2 subflows", "TwoSubflowBenchmark.fullInfo2Subflows", {},
-     "info.mptcp_full_info.2sf", None, ("ns", 1.05, True, False)),
-    ("ping-pong 64 B, MPTCP", "PingPongBenchmark.api", {"protocol": "MPTCP"},
-     "pingpong64.mptcp", "PingPongBenchmark.jdk", ("ns", 1.05, False, False)),
-    ("ping-pong 64 B, TCP", "PingPongBenchmark.api", {"protocol": "TCP"},
-     "pingpong64.tcp", "PingPongBenchmark.jdk", None),
-    ("bulk MPTCP, MemorySegment (MB/s)", "BulkBenchmark.write", {"buffer": "SEGMENT"},
-     "bulk.mptcp", None, ("mbs", 0.95)),
-    ("bulk MPTCP, direct ByteBuffer (MB/s)", "BulkBenchmark.write", {"buffer": "DIRECT"},
-     "bulk.mptcp", None, None),
-    ("bulk MPTCP, heap ByteBuffer (MB/s)", "BulkBenchmark.write", {"buffer": "HEAP"},
-     "bulk.mptcp", None, None),
-    ("connect + accept + close, MPTCP", "ConnectBenchmark.connectAcceptClose", {"protocol": "MPTCP"},
-     "connect.mptcp", None, None),
-    ("connect + accept + close, TCP", "ConnectBenchmark.connectAcceptClose", {"protocol": "TCP"},
-     "connect.tcp", None, None),
+     "KeepaliveBenchmark.jdkGetKeepalive", "FfmFloorBenchmark.ffmGetKeepalive", OPTION[:2]),
+    ("MPTCP_INFO (96 B) into a view", "InfoBenchmark.mptcpInfo", {}, None, "InfoFloorBenchmark.ffmMptcpInfo", INFO),
+    ("MPTCP_INFO + 3 fields", "InfoBenchmark.mptcpInfoThreeFields", {}, None, "InfoFloorBenchmark.ffmMptcpInfo", INFO),
+    ("TCP_INFO into a view", "InfoBenchmark.tcpInfo", {}, None, "InfoFloorBenchmark.ffmTcpInfo", INFO),
+    ("TCP_INFO + 3 fields", "InfoBenchmark.tcpInfoThreeFields", {}, None, "InfoFloorBenchmark.ffmTcpInfo", INFO),
+    ("MPTCP_FULL_INFO, 1 subflow", "InfoBenchmark.fullInfo1Subflow", {}, None, "InfoFloorBenchmark.ffmFullInfo", INFO),
+    ("MPTCP_FULL_INFO, 2 subflows", "TwoSubflowBenchmark.fullInfo2Subflows", {}, None, None, [("zero",)]),
+    ("ping-pong 64 B, MPTCP", "PingPongBenchmark.api", {"protocol": "MPTCP"}, "PingPongBenchmark.jdk", None,
+     [("c", "<=", 1.05), ("syscalls", "pingpong", 0)]),
+    ("ping-pong 64 B, TCP", "PingPongBenchmark.api", {"protocol": "TCP"}, "PingPongBenchmark.jdk", None,
+     [("c", "<=", 1.05)]),
+    ("bulk MPTCP, MemorySegment", "BulkBenchmark.write", {"buffer": "SEGMENT"}, None, None,
+     [("c", ">=", 0.95), ("zero",)]),
+    ("bulk MPTCP, direct ByteBuffer", "BulkBenchmark.write", {"buffer": "DIRECT"}, None, None, [("c", ">=", 0.95)]),
+    ("bulk MPTCP, heap ByteBuffer", "BulkBenchmark.write", {"buffer": "HEAP"}, None, None, [("c", ">=", 0.90)]),
+    ("connect + accept + close, MPTCP", "ConnectBenchmark.connectAcceptClose", {"protocol": "MPTCP"}, None, None,
+     [("c", "<=", 1.15), ("syscalls", "connect", 1)]),
+    ("connect + accept + close, TCP", "ConnectBenchmark.connectAcceptClose", {"protocol": "TCP"}, None, None,
+     [("c", "<=", 1.15)]),
 ]
-# The library's own work, with no C twin: (row, benchmark, params, unit divisor param)
+# The downcall's own cost: each against a C loop of getppid(2).
+TRANSITION = [
+    ("FFM downcall", "TransitionBenchmark.ffmGetppid"),
+    ("FFM downcall capturing errno (as the library's handles)", "TransitionBenchmark.ffmGetppidErrno"),
+    ("FFM downcall, Linker.Option.critical (no thread-state transition)", "TransitionBenchmark.ffmGetppidCritical"),
+]
+# The library's own work, with no C twin: (row, benchmark, params, sockets per pass)
 OWN = [
     (f"dead-peer watchdog pass, {n} sockets, {t.lower()}", "WatchdogPassBenchmark.pass",
      {"sockets": str(n), "traffic": t}, n)
     for n in (1000, 10000) for t in ("IDLE", "ACTIVE")
 ]
-# The bare FFM downcall (errno captured) making the same call: API - FFM is the library's own cost.
-FFM = {"OptionBenchmark.apiSetKeepIdle": "FfmFloorBenchmark.ffmSetKeepIdle",
-       "OptionBenchmark.apiGetKeepIdle": "FfmFloorBenchmark.ffmGetKeepIdle"}
+SYSCALL_ROWS = {"pingpong": ("ping-pong", "round trip", "MPTCP, 64 B, both ends"),
+                "connect": ("connect + accept + close", "connection", "MPTCP, client and accepted socket")}
 CHUNK = 64 * 1024  # BulkBenchmark.CHUNK: one operation writes this many bytes
 ZERO_BOP = 1.0     # below this, gc.alloc.rate.norm is JMH's own attribution noise: "0 B/op"
 
 
-def load_c(paths):
-    """{name: (value, unit)}; a name measured in several files (runs before and after JMH) gets the mean."""
-    seen = {}
-    for path in paths:
+class Bench:
+    """One JMH benchmark with its measured iterations (in run order) and their C twins."""
+
+    def __init__(self, values, unit, alloc, twins):
+        self.unit, self.alloc = unit, alloc
+        self.mbs = unit == "ops/s"
+        scale = CHUNK / 1e6 if self.mbs else 1.0  # throughput of 64 KiB writes -> MB/s
+        self.values = [v * scale for v in values]
+        self.twins = twins  # [(C value, C unit)], one per measured iteration
+        self.ratios = [v / c for v, (c, _) in zip(self.values, twins)] if len(twins) == len(values) else []
+
+    @property
+    def median(self):
+        return statistics.median(self.values)
+
+    @property
+    def c_median(self):
+        return statistics.median(c for c, _ in self.twins) if self.twins else None
+
+
+def load_pairs(path):
+    """{(Class.method, params): [(value, unit)]}, in the order the iterations ran."""
+    pairs = {}
+    if path:
         with open(path) as f:
             for line in f:
-                line = line.strip()
-                if not line or line.startswith("#"):
-                    continue
-                name, value, unit = line.split()
-                seen.setdefault(name, ([], unit))[0].append(float(value))
-    return {name: (sum(v) / len(v), unit) for name, (v, unit) in seen.items()}
+                if line.strip():
+                    bench, params, _name, value, unit = line.split()
+                    key = (bench, tuple(sorted(tuple(p.split("=", 1)) for p in params.split(","))) if params != "-" else ())
+                    pairs.setdefault(key, []).append((float(value), unit))
+    return pairs
 
 
-def load_jmh(paths):
+def load_jmh(paths, pairs):
     results = {}
     for path in paths:
         with open(path) as f:
             for r in json.load(f):
                 name = ".".join(r["benchmark"].split(".")[-2:])  # Class.method, whatever the package
-                key = (name, tuple(sorted(r.get("params", {}).items())))
+                key = (name, tuple(sorted((k, v) for k, v in r.get("params", {}).items())))
                 pm = r["primaryMetric"]
+                values = [v for fork in pm.get("rawData", [[pm["score"]]]) for v in fork]
                 alloc = r.get("secondaryMetrics", {}).get("gc.alloc.rate.norm", {}).get("score")
-                # The median iteration, as the C side reports its median round: on a shared,
-                # noisy machine one disturbed iteration moves the mean far more than the median.
-                median = pm.get("scorePercentiles", {}).get("50.0", pm["score"])
-                results[key] = (median, None, pm["scoreUnit"], alloc)
+                results[key] = Bench(values, pm["scoreUnit"], alloc, pairs.get(key, []))
     return results
 
 
 def find(results, bench, params):
+    if bench is None:
+        return None
     for (name, p), v in results.items():
         if name == bench and all(dict(p).get(k) == val for k, val in params.items()):
             return v
     return None
 
 
-def fmt(x, err=None):
+def spread(values):
+    """(median, min, max) or None."""
+    return (statistics.median(values), min(values), max(values)) if values else None
+
+
+def relative(a, b):
+    """Per-pair (a_i/C_i) / (b_i/C'_i): two Java benchmarks compared through their own C twins."""
+    n = min(len(a.ratios), len(b.ratios))
+    return spread([a.ratios[i] / b.ratios[i] for i in range(n)])
+
+
+def fmt(x):
     if x is None:
         return "–"
-    s = f"{x:,.0f}" if x >= 100 else f"{x:,.1f}"
-    if err is not None and isinstance(err, (int, float)) and math.isfinite(err) and err > 0:
-        s += f" ± {err:,.0f}" if err >= 10 else f" ± {err:.1f}"
-    return s
+    return f"{x:,.0f}" if x >= 100 else f"{x:,.1f}"
+
+
+def fmt_spread(s):
+    return "–" if s is None else f"{s[0]:.2f} ({s[1]:.2f}–{s[2]:.2f})"
+
+
+def judge(s, op, bound):
+    """met / not met / undecidable for a (median, min, max) against `op bound`."""
+    _, lo, hi = s
+    if op == "<=":
+        return "met" if hi <= bound else ("not met" if lo > bound else "undecidable")
+    return "met" if lo >= bound else ("not met" if hi < bound else "undecidable")
+
+
+def parse_strace(path):
+    """{syscall: calls} and the total, from an `strace -c` summary."""
+    calls, total = {}, 0
+    with open(path) as f:
+        for line in f:
+            parts = line.split()
+            if len(parts) < 5 or not parts[0].replace(".", "").isdigit():
+                continue
+            if parts[-1] == "total":
+                total = int(parts[3])
+            else:
+                calls[parts[-1]] = int(parts[3])
+    return calls, total
+
+
+def syscalls_per_op(entries):
+    """{syscall: calls per op} from one summary (calls/ops) or two (difference of the two runs)."""
+    entries = sorted(entries)
+    if len(entries) == 1:
+        ops, path = entries[0]
+        calls, _ = parse_strace(path)
+        return {k: v / ops for k, v in calls.items()}
+    (ops1, p1), (ops2, p2) = entries[0], entries[-1]
+    c1, _ = parse_strace(p1)
+    c2, _ = parse_strace(p2)
+    per = {k: (c2.get(k, 0) - c1.get(k, 0)) / (ops2 - ops1) for k in set(c1) | set(c2)}
+    return {k: v for k, v in per.items() if round(v, 2) != 0}
+
+
+def breakdown(per):
+    return ", ".join(f"{k} {v:.1f}" for k, v in sorted(per.items(), key=lambda kv: -kv[1]) if v >= 0.05)
 
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--c", action="append", required=True)
     ap.add_argument("--jmh", action="append", default=[])
-    ap.add_argument("--skip", action="append", default=[], help="C-name=reason: row not run, say why")
+    ap.add_argument("--pairs")
+    ap.add_argument("--strace", action="append", default=[], help="ROW:SIDE:OPS:FILE")
+    ap.add_argument("--watchdog", help="file holding the watchdog program's 'watchdog: ...' line")
+    ap.add_argument("--skip", action="append", default=[], help="ROW=reason: row not run, say why")
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--machine", help="machine.txt, printed above the table")
     ap.add_argument("--out", required=True)
     a = ap.parse_args()
 
-    c = load_c(a.c)
-    jmh = load_jmh(a.jmh)
+    jmh = load_jmh(a.jmh, load_pairs(a.pairs))
     skipped = dict(s.split("=", 1) for s in a.skip)
     missing = []
 
-    head = ["benchmark", "API", "C", "API/C", "JDK", "FFM floor", "API B/op"]
-    if not a.quick:
-        head += ["target", "met"]
+    strace = {}
+    for spec in a.strace:
+        row, side, ops, path = spec.split(":", 3)
+        strace.setdefault((row, side), []).append((int(ops), path))
+    syscalls = {key: syscalls_per_op(v) for key, v in strace.items()}
+    first = []
+    for row, (label, per, what) in SYSCALL_ROWS.items():
+        api, c = syscalls.get((row, "api")), syscalls.get((row, "c"))
+        if api is None or c is None:
+            first.append(f"{label}: not counted (strace did not run: {skipped.get('strace', 'see the log')})")
+            continue
+        first.append(f"{label}: {sum(api.values()):.1f} system calls per {per} "
+                     f"(C: {sum(c.values()):.1f}; {what}; API: {breakdown(api)}; C: {breakdown(c)})")
+    watchdog = None
+    if a.watchdog:
+        with open(a.watchdog) as f:
+            watchdog = next((l.strip() for l in f if l.startswith("watchdog: ")), None)
+    first.insert(1, watchdog or "watchdog: not measured (no program)")
+
+    head = ["benchmark", "API", "C", "API/C", "FFM floor", "API/floor", "JDK", "API/JDK", "API B/op",
+            "target", "verdict" + (" (quick: indicative)" if a.quick else "")]
     lines = ["| " + " | ".join(head) + " |", "|" + "|".join("---" for _ in head) + "|"]
     notes = []
-    for label, bench, params, cname, jdkbench, target in ROWS:
-        if cname in skipped:
-            notes.append(f"- {label}: not run: {skipped[cname]}")
+    for label, bench, params, jdkbench, floorbench, targets in ROWS:
+        if label in skipped:
+            notes.append(f"- {label}: not run: {skipped[label]}")
             continue
         api = find(jmh, bench, params)
-        jdk = find(jmh, jdkbench, params) if jdkbench else None
-        ffm = find(jmh, FFM[bench], params) if bench in FFM else None
-        cv = c.get(cname)
-        if api is None or cv is None or (jdkbench and jdk is None):
+        jdk = find(jmh, jdkbench, params)
+        floor = find(jmh, floorbench, params)
+        if api is None or not api.ratios or (jdkbench and (jdk is None or not jdk.ratios)):
             missing.append(label)
             continue
-        score, err, unit, alloc = api
-        mbs = unit == "ops/s"
-        if mbs:  # throughput of 64 KiB writes -> MB/s
-            score, err = score * CHUNK / 1e6, (err * CHUNK / 1e6 if isinstance(err, (int, float)) else None)
-        cval = cv[0]
-        ratio = score / cval if cval else float("nan")
-        unit_s = " MB/s" if mbs else " ns"
-        row = [label, fmt(score, err) + unit_s, fmt(cval) + unit_s, f"{ratio:.2f}",
-               fmt(jdk[0], jdk[1]) + " ns" if jdk else "–",
-               fmt(ffm[0]) + " ns" if ffm else "–",
+        unit = " MB/s" if api.mbs else " ns"
+        vs_c = spread(api.ratios)
+        vs_floor = relative(api, floor) if floor and floor.ratios else None
+        vs_jdk = relative(api, jdk) if jdk else None
+        alloc = api.alloc
+        row = [label, fmt(api.median) + unit, fmt(api.c_median) + unit, fmt_spread(vs_c),
+               fmt(floor.median) + unit if floor else "–", fmt_spread(vs_floor),
+               fmt(jdk.median) + unit if jdk else "–", fmt_spread(vs_jdk),
                "–" if alloc is None else ("0" if alloc < ZERO_BOP else f"{alloc:.0f}")]
-        if not a.quick:
-            if target is None:
-                row += ["–", "(info)"]
-            elif target[0] == "mbs":
-                ok = ratio >= target[1]
-                row += [f"≥ {target[1]:.2f}× C", "yes" if ok else "**no**"]
-            else:
-                _, max_ratio, zero, vs_jdk = target
-                t = [f"≤ {max_ratio:.2f}× C"]
-                why = []
-                if ratio > max_ratio:
-                    why.append(f"{ratio:.2f}× C")
-                if zero:
-                    t.append("0 B/op")
-                    if alloc is not None and alloc >= ZERO_BOP:
-                        why.append(f"{alloc:.0f} B/op")
-                if vs_jdk and jdk:
-                    t.append("≤ JDK")
-                    if score > jdk[0]:
-                        why.append("slower than JDK")
-                row += [", ".join(t), "yes" if not why else "**no** (" + ", ".join(why) + ")"]
+        wants, verdicts = [], []
+        for t in targets:
+            if t[0] == "c":
+                wants.append(f"{'≤' if t[1] == '<=' else '≥'} {t[2]:.2f}× C")
+                verdicts.append((judge(vs_c, t[1], t[2]), f"{vs_c[0]:.2f}× C"))
+            elif t[0] == "floor":
+                wants.append(f"≤ {t[1]:.2f}× FFM floor")
+                if vs_floor is None:
+                    verdicts.append(("undecidable", "no FFM floor measured"))
+                else:
+                    verdicts.append((judge(vs_floor, "<=", t[1]), f"{vs_floor[0]:.2f}× floor"))
+            elif t[0] == "jdk":
+                wants.append("≤ JDK")
+                verdicts.append((judge(vs_jdk, "<=", 1.0), f"{vs_jdk[0]:.2f}× JDK"))
+            elif t[0] == "zero":
+                wants.append("0 B/op")
+                if alloc is None:
+                    verdicts.append(("undecidable", "no -prof gc"))
+                else:
+                    verdicts.append(("met" if alloc < ZERO_BOP else "not met", f"{alloc:.0f} B/op"))
+            elif t[0] == "syscalls":
+                wants.append(f"≤ C's system calls + {t[2]}" if t[2] else "C's system calls")
+                api_n, c_n = syscalls.get((t[1], "api")), syscalls.get((t[1], "c"))
+                if api_n is None or c_n is None:
+                    verdicts.append(("undecidable", "system calls not counted"))
+                else:
+                    n, cn = sum(api_n.values()), sum(c_n.values())
+                    verdicts.append(("met" if n <= cn + t[2] + 0.05 else "not met", f"{n:.1f} vs {cn:.1f} calls"))
+        kinds = [v for v, _ in verdicts]
+        verdict = "not met" if "not met" in kinds else ("undecidable" if "undecidable" in kinds else "met")
+        why = ", ".join(f"{w}: {v}" for v, w in verdicts if v != "met")
+        shown = {"met": "met", "not met": "**not met**", "undecidable": "*undecidable*"}[verdict]
+        row += [", ".join(wants), shown + (f" ({why})" if why else "")]
         lines.append("| " + " | ".join(row) + " |")
+
+    transition = []
+    for label, bench in TRANSITION:
+        b = find(jmh, bench, {})
+        if b is None or not b.ratios:
+            continue
+        diff = spread([v - c for v, (c, _) in zip(b.values, b.twins)])
+        transition.append(f"| {label} | {fmt(b.median)} ns | {fmt(b.c_median)} ns | "
+                          f"{diff[0]:.0f} ns ({diff[1]:.0f} to {diff[2]:.0f}) |")
 
     own = []
     for label, bench, params, count in OWN:
         r = find(jmh, bench, params)
         if r is None:
-            continue  # the watchdog group did not run (e.g. an older jar)
-        score, err, unit, alloc = r
-        per = score * 1000 / count if unit == "us/op" else float("nan")
-        own.append(f"| {label} | {fmt(score, err)} µs | {per:.0f} ns | "
-                   + ("–" if alloc is None else ("0" if alloc < ZERO_BOP else f"{alloc:.0f}")) + " |")
-    text = "\n".join(lines) + "\n"
+            continue  # the watchdog benchmark did not run (or changed its parameters)
+        per = r.median * 1000 / count if r.unit == "us/op" else float("nan")
+        own.append(f"| {label} | {fmt(r.median)} µs | {per:.0f} ns | "
+                   + ("–" if r.alloc is None else ("0" if r.alloc < ZERO_BOP else f"{r.alloc:.0f}")) + " |")
+
+    text = "\n".join(first) + "\n\n"
+    if a.machine:
+        with open(a.machine) as f:
+            text += "".join("    " + l for l in f) + "\n"
+    text += "\n".join(lines) + "\n"
+    if transition:
+        text += ("\nThe cost of the downcall itself, on getppid(2) (C: a loop of getppid()):\n\n"
+                 "| call | FFM | C | FFM − C per pair: median (min to max) |\n|---|---|---|---|\n"
+                 + "\n".join(transition) + "\n")
     if own:
         text += ("\nThe library's own work (no C twin):\n\n| benchmark | per pass | per socket | B/op |\n"
                  "|---|---|---|---|\n" + "\n".join(own) + "\n")
-    if a.machine:
-        with open(a.machine) as f:
-            text = "".join("    " + l for l in f) + "\n" + text
     if notes:
         text += "\n" + "\n".join(notes) + "\n"
+    text += ("\nRatios: median of the per-pair ratios (min–max); each JMH iteration is paired with a C run "
+             "made right before it. API/floor and API/JDK pair iteration i of both, each divided by its own C twin.\n")
     if a.quick:
-        text += "\n(quick run: short iterations, numbers are indicative only and not judged)\n"
+        text += "(quick run: few, short pairs; numbers and verdicts are indicative only, nothing is judged)\n"
     with open(a.out, "w") as f:
         f.write(text)
     print(text, end="")

@@ -1,18 +1,25 @@
 #!/usr/bin/env bash
 # Latency and throughput of the API against the C floor and the JDK, in one run.
 #
-#   benchmarks/run.sh           full run (about 12 minutes on 2 cores)
-#   benchmarks/run.sh --quick   short run (under 3 minutes): checks that everything runs; numbers
-#                               are printed but not judged
+#   benchmarks/run.sh           full run (6 C/Java pairs per row: 2 forks x 3 iterations)
+#   benchmarks/run.sh --quick   short run (under 2 minutes): checks that everything runs; numbers
+#                               and verdicts are printed but never fail the run
 #
-# Builds the benchmarks (../build mvn ... install -pl benchmarks -am), compiles and runs the C
-# reference (c/reference.c, gcc -O2), runs the JMH jar with -prof gc, and writes
-# target/report/: report.md (also printed), jmh-<group>.json (raw JMH results), c.txt (+ c-after.txt),
-# machine.txt, and the logs. See BENCHMARKS.md.
-# As root, everything runs in private network namespaces (loopback only, removed at exit), so
-# MPTCP endpoints or limits configured on the machine do not change the numbers; the
-# two-subflow row needs that (an MPTCP 'subflow' endpoint on 127.0.0.2) and is skipped without it.
-# Exits non-zero only if something fails to build or run.
+# Builds the benchmarks (../build mvn ... install -pl benchmarks -am), compiles c/reference.c
+# (gcc -O2), then:
+#  1. counts system calls per ping-pong round trip and per connection with strace -c, for the API
+#     (SyscallCount, strace attached to its working threads only) and for C;
+#  2. runs the watchdog's CPU program (org.mptcpj.benchmarks.WatchdogCpu*) if the jar has one;
+#  3. runs the JMH benchmarks with -prof gc; each measured JMH iteration runs its C twin right
+#     before it (CReference.java), so C and Java alternate;
+#  4. writes target/report/: report.md (also printed), jmh-*.json, pairs.txt (the C twins),
+#     strace-*.txt, machine.txt, and the logs. See BENCHMARKS.md.
+# As root, everything runs in network namespaces with random names that this script creates and
+# removes (also on Ctrl-C): "main" (loopback and one end of a veth pair), "sink" (the other end,
+# where a C sink receives the bulk rows of C and Java alike) and "2sf" (an MPTCP 'subflow'
+# endpoint on 127.0.0.2, for the two-subflow row). Without root it runs in the current namespace,
+# bulk over loopback, and skips the two-subflow row.
+# Exits non-zero only if something fails to build or run; it never judges timings.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -42,38 +49,60 @@ java_home=$("$root/build" mvn -B -v 2>/dev/null | sed -n 's/^Java version: .*run
 java="$java_home/bin/java"
 [[ -x "$java" ]] || { log "cannot find the JDK that ../build uses (got '$java_home')"; exit 1; }
 jar="$here/target/mptcpj-benchmarks.jar"
+reference="$here/target/reference"
 
 command -v gcc >/dev/null || { log "gcc is not installed"; exit 1; }
 command -v python3 >/dev/null || { log "python3 is not installed"; exit 1; }
-gcc -O2 -Wall -pthread -o "$here/target/reference" "$here/c/reference.c"
+gcc -O2 -Wall -pthread -o "$reference" "$here/c/reference.c"
 
 # ---- network namespaces ----------------------------------------------------------------------
-main_ns="" two_ns=""
+id=$(od -An -N4 -tx1 /dev/urandom | tr -d ' \n')
+main_ns="" sink_ns="" two_ns="" sink_pid=""
 cleanup() {
   local ns
-  for ns in $main_ns $two_ns; do ip netns del "$ns" 2>/dev/null || true; done
+  [[ -z $sink_pid ]] || kill "$sink_pid" 2>/dev/null || true
+  for ns in $main_ns $sink_ns $two_ns; do ip netns del "$ns" 2>/dev/null || true; done
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-run_main=() run_two=() skip=()
-if [[ $(id -u) -eq 0 ]] && command -v ip >/dev/null && ip netns add "mptcpj-bench-$$" 2>/dev/null; then
-  main_ns="mptcpj-bench-$$"
+run_main=() run_two=() skip=() bulk_peer=""
+if [[ $(id -u) -eq 0 ]] && command -v ip >/dev/null && ip netns add "mptcpj-bench-$id" 2>/dev/null; then
+  main_ns="mptcpj-bench-$id"
   ip -n "$main_ns" link set lo up
   run_main=(ip netns exec "$main_ns")
-  if ip netns add "mptcpj-bench2-$$" 2>/dev/null; then
-    two_ns="mptcpj-bench2-$$"
+  # Bulk crosses a veth pair to a C sink in a second namespace: loopback MPTCP on a VM stalls now
+  # and then for ~200 ms, a veth pair does not.
+  ip netns add "mptcpj-bench-sink-$id"
+  sink_ns="mptcpj-bench-sink-$id"
+  ip link add veth0 netns "$main_ns" type veth peer name veth1 netns "$sink_ns"
+  ip -n "$main_ns" addr add 10.213.0.1/24 dev veth0
+  ip -n "$sink_ns" addr add 10.213.0.2/24 dev veth1
+  # MTU 65000, near loopback's 65536: the pair is there to avoid loopback's stalls, not to add the
+  # per-packet work of 1500-byte frames at the receiver, which would drown the writer's own cost.
+  ip -n "$main_ns" link set veth0 mtu 65000
+  ip -n "$sink_ns" link set veth1 mtu 65000
+  ip -n "$main_ns" link set veth0 up
+  ip -n "$sink_ns" link set veth1 up
+  ip -n "$sink_ns" link set lo up
+  ip netns exec "$sink_ns" "$reference" --sink 5201 >"$out/sink.log" 2>&1 &
+  sink_pid=$!
+  for _ in $(seq 100); do grep -q listening "$out/sink.log" && break; sleep 0.05; done
+  grep -q listening "$out/sink.log" || { cat "$out/sink.log" >&2; log "the C sink did not start"; exit 1; }
+  bulk_peer=10.213.0.2:5201
+  if ip netns add "mptcpj-bench-2sf-$id" 2>/dev/null; then
+    two_ns="mptcpj-bench-2sf-$id"
     if ip -n "$two_ns" link set lo up && ip -n "$two_ns" mptcp limits set subflows 2 add_addr_accepted 0 \
         && ip -n "$two_ns" mptcp endpoint add 127.0.0.2 dev lo subflow; then
       run_two=(ip netns exec "$two_ns")
     else
-      skip+=(--skip "info.mptcp_full_info.2sf=could not configure an MPTCP 'subflow' endpoint in a namespace")
+      skip+=(--skip "MPTCP_FULL_INFO, 2 subflows=could not configure an MPTCP 'subflow' endpoint in a namespace")
     fi
   else
-    skip+=(--skip "info.mptcp_full_info.2sf=could not create a second network namespace")
+    skip+=(--skip "MPTCP_FULL_INFO, 2 subflows=could not create a second network namespace")
   fi
 else
-  log "running in the current network namespace (a private one needs root and iproute2)"
-  skip+=(--skip "info.mptcp_full_info.2sf=needs a private network namespace with an MPTCP 'subflow' endpoint (root)")
+  log "running in the current network namespace (namespaces need root and iproute2); bulk over loopback"
+  skip+=(--skip "MPTCP_FULL_INFO, 2 subflows=needs a private network namespace with an MPTCP 'subflow' endpoint (root)")
 fi
 
 # ---- machine ---------------------------------------------------------------------------------
@@ -85,67 +114,111 @@ fi
   echo "kernel: $(uname -r)"
   echo "jdk: $("$java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.runtime.version = //p') ($java_home)"
   echo "gcc: $(gcc -dumpfullversion)"
+  echo "bulk: $([[ -n $bulk_peer ]] && echo "over a veth pair to a C sink at $bulk_peer" || echo "over loopback")"
   echo "load average at the start: $(cut -d' ' -f1-3 /proc/loadavg)"
 } >"$out/machine.txt"
 cat "$out/machine.txt" >&2
 
-# ---- C reference and JMH, group by group ----------------------------------------------------
-# Each group of JMH benchmarks runs right after (and, in a full run, right before) the C loops it
-# is compared with, so that the load of a shared machine weighs on both sides alike.
-if [[ $quick == 1 ]]; then
-  cflags=(--quick)
-  jmh_opts=(-f 1 -wi 1 -w 200ms -i 2 -r 300ms)
+# ---- system calls per operation (strace -c) --------------------------------------------------
+report_args=()
+if [[ $quick == 1 ]]; then ops=2000; else ops=20000; fi
+# The API: strace attached to SyscallCount's working threads for OPS operations only.
+strace_api() { # ROW
+  local row=$1 word tids done_word t sp
+  local -a attach=()
+  coproc SC { "${run_main[@]}" "$java" --enable-native-access=ALL-UNNAMED -cp "$jar" \
+      org.mptcpj.benchmarks.SyscallCount "$row" MPTCP "$ops" 2>"$out/strace-$row-api.log"; }
+  read -r -t 120 word tids <&"${SC[0]}" && [[ $word == tids ]] \
+    || { cat "$out/strace-$row-api.log" >&2; log "SyscallCount $row did not start"; exit 1; }
+  for t in $tids; do attach+=(-p "$t"); done
+  strace -c -o "$out/strace-$row-api.txt" "${attach[@]}" 2>>"$out/strace-$row-api.log" &
+  sp=$!
+  read -r -t 600 done_word <&"${SC[0]}" && [[ $done_word == done ]] \
+    || { cat "$out/strace-$row-api.log" >&2; log "SyscallCount $row failed"; exit 1; }
+  kill -INT "$sp"
+  wait "$sp" || true
+  eval "exec ${SC[1]}>&-"
+  wait "$SC_PID" || { cat "$out/strace-$row-api.log" >&2; log "SyscallCount $row failed"; exit 1; }
+  report_args+=(--strace "$row:api:$ops:$out/strace-$row-api.txt")
+}
+# C: the whole program under strace -f, twice (OPS and 2 x OPS per round, one warm-up round and one
+# measured round each): the difference cancels its start-up and the echo thread's creation.
+strace_c() { # ROW C-NAME
+  local row=$1 name=$2 n
+  for n in "$ops" $((2 * ops)); do
+    "${run_main[@]}" strace -f -c -o "$out/strace-$row-c-$n.txt" "$reference" --name "$name" --rounds 1 --count "$n" \
+        >>"$out/strace-$row-c.log" 2>&1 || { cat "$out/strace-$row-c.log" >&2; log "strace of C $name failed"; exit 1; }
+    report_args+=(--strace "$row:c:$((2 * n)):$out/strace-$row-c-$n.txt")
+  done
+}
+if command -v strace >/dev/null; then
+  log "counting system calls (strace -c): ping-pong and connection setup, MPTCP, $ops operations"
+  strace_api pingpong
+  strace_c pingpong pingpong64.mptcp
+  strace_api connect
+  strace_c connect connect.mptcp
 else
-  cflags=()
-  jmh_opts=(-f 2 -wi 3 -w 1s -i 5 -r 1s)
+  log "strace is not installed: system calls not counted"
+  skip+=(--skip "strace=strace is not installed")
 fi
-jmh_common=(-foe true -prof gc -rf json)
-log "JMH ${jmh_opts[*]}"
-cfiles=(--c "$out/c.txt")
+
+# ---- the watchdog's CPU share (a program of the watchdog's own) ------------------------------
+watchdog_class=$("$java_home/bin/jar" tf "$jar" | sed -n 's|^\(org/mptcpj/benchmarks/WatchdogCpu[A-Za-z0-9]*\)\.class$|\1|p' | tr / .)
+watchdog_class=${watchdog_class%%$'\n'*}
+if [[ -n $watchdog_class ]]; then
+  log "watchdog: $watchdog_class"
+  qarg=()
+  [[ $quick == 1 ]] && qarg=(--quick)
+  "${run_main[@]}" "$java" --enable-native-access=ALL-UNNAMED -cp "$jar" "$watchdog_class" "${qarg[@]}" \
+      >"$out/watchdog.txt" 2>"$out/watchdog.log" || { tail -n 40 "$out/watchdog.log" >&2; log "$watchdog_class failed"; exit 1; }
+  grep -q '^watchdog: ' "$out/watchdog.txt" || { log "$watchdog_class printed no 'watchdog: ' line"; exit 1; }
+  report_args+=(--watchdog "$out/watchdog.txt")
+fi
+
+# ---- JMH, each measured iteration after its C twin -------------------------------------------
+if [[ $quick == 1 ]]; then
+  # -f 0: the benchmarks run in JMH's own JVM; a JVM per benchmark would cost most of the 2 minutes.
+  jmh_opts=(-f 0 -wi 1 -w 100ms -i 2 -r 200ms)
+  ref_args="--quick"
+else
+  jmh_opts=(-f 2 -wi 3 -w 1s -i 3 -r 1s)
+  ref_args=""
+fi
+[[ -z $bulk_peer ]] || ref_args+=" --peer $bulk_peer"
+export MPTCPJ_BENCH_REFERENCE="$reference" MPTCPJ_BENCH_REFERENCE_ARGS="$ref_args" MPTCPJ_BENCH_PAIRS="$out/pairs.txt"
+[[ -z $bulk_peer ]] || export MPTCPJ_BENCH_BULK_PEER="$bulk_peer"
+: >"$out/pairs.txt"
+log "JMH ${jmh_opts[*]} -prof gc; each measured iteration after its C twin"
 jmh_files=()
-: >"$out/c.txt"
-[[ $quick == 1 ]] || { : >"$out/c-after.txt"; cfiles+=(--c "$out/c-after.txt"); }
-# group (C names "<group>.*")   JMH benchmark classes   namespace
-groups=(
-  "option OptionBenchmark|FfmFloorBenchmark main"
-  "keepalive KeepaliveBenchmark main"
-  "info InfoBenchmark main"
-  "2sf TwoSubflowBenchmark two"
-  "pingpong64 PingPongBenchmark main"
-  "bulk BulkBenchmark main"
-  "connect ConnectBenchmark main"
-  "watchdog WatchdogPassBenchmark main"
+# What the benchmarks' @Fork annotations give their forks, for -f 0.
+jvm_args=(--enable-native-access=ALL-UNNAMED --add-exports=java.base/sun.nio.ch=ALL-UNNAMED)
+# name, benchmark classes, namespace
+runs=(
+  "main Transition|Option|FfmFloor|Keepalive|Info|InfoFloor|PingPong|Bulk|Connect|WatchdogPass main"
+  "2sf TwoSubflow two"
 )
-# Groups measuring the library's own work, with no C twin.
-own_groups=" watchdog "
-for g in "${groups[@]}"; do
-  read -r group class where <<<"$g"
+for r in "${runs[@]}"; do
+  read -r name classes where <<<"$r"
   if [[ $where == two ]]; then
     [[ ${#run_two[@]} -gt 0 ]] || continue
-    runner=("${run_two[@]}") cargs=(--two-subflows)
+    runner=("${run_two[@]}")
   else
-    runner=("${run_main[@]}") cargs=(--only "$group")
+    runner=("${run_main[@]}")
   fi
-  own=0
-  [[ $own_groups == *" $group "* ]] && own=1
-  if [[ $own == 1 ]]; then
-    log "$group: JMH $class (no C twin)"
-  else
-    log "$group: C reference, then JMH $class"
-    "${runner[@]}" "$here/target/reference" "${cflags[@]}" "${cargs[@]}" | grep -v '^#' | tee -a "$out/c.txt" >&2
-  fi
-  "${runner[@]}" "$java" -jar "$jar" "\\.($class)\\." "${jmh_opts[@]}" "${jmh_common[@]}" -rff "$out/jmh-$group.json" \
-      >"$out/jmh-$group.log" 2>&1 || { tail -n 60 "$out/jmh-$group.log" >&2; log "JMH $class failed (log: $out/jmh-$group.log)"; exit 1; }
-  grep -E "^($class)\\.[a-zA-Z0-9]+ " "$out/jmh-$group.log" | sed 's/^/  /' >&2 || true
-  jmh_files+=(--jmh "$out/jmh-$group.json")
-  if [[ $quick == 0 && $own == 0 ]]; then
-    "${runner[@]}" "$here/target/reference" "${cargs[@]}" | grep -v '^#' | tee -a "$out/c-after.txt" >&2
-  fi
+  log "$name: ${classes//|/, }"
+  # -Djmh.ignoreLock: JMH's lock file in /tmp only stops a second run on the same machine (another
+  # worktree's, in other namespaces) from starting; that load is a shared machine's noise, which the
+  # C/Java pairs are there to absorb.
+  "${runner[@]}" "$java" -Djmh.ignoreLock=true "${jvm_args[@]}" -jar "$jar" "\\.(${classes//|/Benchmark|}Benchmark)\\." "${jmh_opts[@]}" \
+      -foe true -prof gc -rf json -rff "$out/jmh-$name.json" >"$out/jmh-$name.log" 2>&1 \
+    || { tail -n 60 "$out/jmh-$name.log" >&2; log "JMH failed (log: $out/jmh-$name.log)"; exit 1; }
+  jmh_files+=(--jmh "$out/jmh-$name.json")
 done
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$out/machine.txt"
 
 # ---- report ----------------------------------------------------------------------------------
 qflag=()
 [[ $quick == 1 ]] && qflag=(--quick)
-python3 "$here/report.py" "${cfiles[@]}" "${jmh_files[@]}" "${skip[@]}" "${qflag[@]}" --machine "$out/machine.txt" --out "$out/report.md"
+python3 "$here/report.py" "${jmh_files[@]}" --pairs "$out/pairs.txt" "${report_args[@]}" "${skip[@]}" "${qflag[@]}" \
+    --machine "$out/machine.txt" --out "$out/report.md"
 log "report: $out/report.md ($(( $(date +%s) - start )) s)"

@@ -1,14 +1,26 @@
 /*
  * The physical floor for the JMH benchmarks: the same system calls, timed in tight C loops.
  *
- *   gcc -O2 -pthread -o reference reference.c && ./reference [--quick] [--only GROUP] [--two-subflows]
+ *   gcc -O2 -pthread -o reference reference.c
+ *   ./reference [--quick] [--rounds R] [--count N] [--only GROUP | --name NAME] [--peer IPV4:PORT]
+ *   ./reference --two-subflows
+ *   ./reference --sink PORT
  *
  * Prints one line per measurement, "<name> <value> <unit>" (unit ns/op or MB/s); lines starting
- * with '#' are comments. Every measurement runs ROUNDS rounds of N iterations after one warm-up
- * round and reports the median round. Exits non-zero if a call fails.
+ * with '#' are comments. Every measurement runs ROUNDS rounds (5; --rounds) of N iterations (N per
+ * measurement, a tenth with --quick, exactly --count if given) after one warm-up round of the same
+ * length, and reports the median round. Exits non-zero if a call fails.
  *
- * Everything happens on 127.0.0.1. Short-lived connections close with SO_LINGER {1, 0} (a reset),
- * as the Java benchmark does, so no TIME_WAIT sockets pile up.
+ * run.sh does not run this program itself for the timings: the JMH benchmarks run it (CTwin.java,
+ * "--name NAME --rounds 1") right before each of their measured iterations, so that C and Java
+ * alternate (C, Java, C, Java...) and every Java iteration has its own C twin measured moments
+ * before. run.sh runs it under strace (with --count) to count system calls per operation.
+ *
+ * Everything happens on 127.0.0.1, except bulk with --peer: then the writer connects to a sink
+ * ("--sink PORT", another instance of this program, in another network namespace at the far end
+ * of a veth pair) instead of a loopback pair with a drain thread. Short-lived connections close
+ * with SO_LINGER {1, 0} (a reset), as the Java benchmark does, so no TIME_WAIT sockets pile up.
+ * Every loop makes the system calls a plain blocking C program makes, nothing more.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -55,8 +67,11 @@ struct ref_subflow_info {
 #define TCP_INFO_CAP 512 /* more than any kernel's struct tcp_info: the kernel copies its own size */
 
 static const char *only; /* --only GROUP: measure only names starting with "GROUP." */
+static const char *exact; /* --name NAME: measure only NAME */
 static int rounds = 5;
 static long scale = 1; /* quick mode divides loop counts by 10 */
+static long count;     /* --count N: exactly N iterations per round, whatever the measurement */
+static struct sockaddr_in peer; /* --peer: bulk writes to this sink instead of a loopback pair */
 static volatile uint64_t sink;
 
 static void die(const char *what) {
@@ -80,13 +95,22 @@ static double median(double *v, int n) {
     return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
+static int wanted(const char *name) {
+    size_t n = only ? strlen(only) : 0;
+    if (exact) return strcmp(name, exact) == 0;
+    return !only || (strncmp(name, only, n) == 0 && name[n] == '.');
+}
+
+/* Whether any measurement of GROUP ("GROUP.*") is wanted. */
 static int in_group(const char *group) {
+    size_t n = strlen(group);
+    if (exact) return strncmp(exact, group, n) == 0 && exact[n] == '.';
     return !only || strcmp(only, group) == 0;
 }
 
-static int wanted(const char *name) {
-    size_t n = only ? strlen(only) : 0;
-    return !only || (strncmp(name, only, n) == 0 && name[n] == '.');
+static long iterations(long n) {
+    if (count > 0) return count;
+    return n / scale > 0 ? n / scale : 1;
 }
 
 typedef void (*op_fn)(void *ctx, long iterations);
@@ -95,7 +119,7 @@ typedef void (*op_fn)(void *ctx, long iterations);
 static void measure(const char *name, op_fn op, void *ctx, long n) {
     double v[32];
     if (!wanted(name)) return;
-    n = n / scale > 0 ? n / scale : 1;
+    n = iterations(n);
     op(ctx, n);
     for (int r = 0; r < rounds; r++) {
         uint64_t t0 = now_ns();
@@ -142,6 +166,13 @@ static struct pair connected(int proto) {
     set_int(p.client, IPPROTO_TCP, TCP_NODELAY, 1, "TCP_NODELAY");
     set_int(p.server, IPPROTO_TCP, TCP_NODELAY, 1, "TCP_NODELAY");
     return p;
+}
+
+/* ---- the cost of a system call: the FFM floor's floor (FfmFloorBenchmark.ffmGetppid) ---- */
+
+static void op_getppid(void *ctx, long n) {
+    (void)ctx;
+    for (long i = 0; i < n; i++) sink += (uint64_t)getppid();
 }
 
 /* ---- options ---- */
@@ -329,15 +360,49 @@ static void *drain(void *arg) {
     return NULL;
 }
 
+static void *drain_and_close(void *arg) {
+    int s = *(int *)arg;
+    free(arg);
+    drain(&s);
+    close(s);
+    return NULL;
+}
+
+/* The far end for bulk --peer: accepts MPTCP connections on PORT, drains each on its own thread. */
+static _Noreturn void serve_sink(int port) {
+    struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+    int l = new_socket(IPPROTO_MPTCP);
+    set_int(l, SOL_SOCKET, SO_REUSEADDR, 1, "SO_REUSEADDR");
+    if (bind(l, (struct sockaddr *)&addr, sizeof addr) < 0) die("bind");
+    if (listen(l, 16) < 0) die("listen");
+    printf("# sink listening on port %d\n", port);
+    fflush(stdout);
+    for (;;) {
+        int *s = malloc(sizeof *s);
+        pthread_t t;
+        *s = accept4(l, NULL, NULL, SOCK_CLOEXEC);
+        if (*s < 0) die("accept4");
+        if (pthread_create(&t, NULL, drain_and_close, s) != 0) die("pthread_create");
+        pthread_detach(t);
+    }
+}
+
 static void bulk(const char *name, int proto, long chunks) {
     if (!wanted(name)) return;
-    struct pair p = connected(proto);
+    struct pair p = {.server = -1, .listener = -1};
     pthread_t t;
     char *buf = malloc(CHUNK);
     double v[32];
     memset(buf, 'x', CHUNK);
-    chunks = chunks / scale > 0 ? chunks / scale : 1;
-    if (pthread_create(&t, NULL, drain, &p.server) != 0) die("pthread_create");
+    chunks = iterations(chunks);
+    if (peer.sin_family) {
+        p.client = new_socket(proto);
+        if (connect(p.client, (struct sockaddr *)&peer, sizeof peer) < 0) die("connect to the sink");
+        set_int(p.client, IPPROTO_TCP, TCP_NODELAY, 1, "TCP_NODELAY");
+    } else {
+        p = connected(proto);
+        if (pthread_create(&t, NULL, drain, &p.server) != 0) die("pthread_create");
+    }
     for (int r = -1; r < rounds; r++) {
         uint64_t t0 = now_ns();
         for (long i = 0; i < chunks; i++) write_fully(p.client, buf, CHUNK);
@@ -346,9 +411,11 @@ static void bulk(const char *name, int proto, long chunks) {
     printf("%s %.1f MB/s\n", name, median(v, rounds));
     fflush(stdout);
     close(p.client);
-    pthread_join(t, NULL);
-    close(p.server);
-    close(p.listener);
+    if (p.server >= 0) {
+        pthread_join(t, NULL);
+        close(p.server);
+        close(p.listener);
+    }
     free(buf);
 }
 
@@ -435,6 +502,17 @@ static int two_subflows(void) {
     return 0;
 }
 
+static void parse_peer(const char *arg) {
+    char host[64];
+    int port;
+    if (sscanf(arg, "%63[0-9.]:%d", host, &port) != 2 || inet_pton(AF_INET, host, &peer.sin_addr) != 1) {
+        fprintf(stderr, "reference: --peer wants IPV4:PORT, got '%s'\n", arg);
+        exit(2);
+    }
+    peer.sin_family = AF_INET;
+    peer.sin_port = htons((uint16_t)port);
+}
+
 int main(int argc, char **argv) {
     int two = 0;
     for (int i = 1; i < argc; i++) {
@@ -445,14 +523,28 @@ int main(int argc, char **argv) {
             two = 1;
         } else if (strcmp(argv[i], "--only") == 0 && i + 1 < argc) {
             only = argv[++i];
+        } else if (strcmp(argv[i], "--name") == 0 && i + 1 < argc) {
+            exact = argv[++i];
+        } else if (strcmp(argv[i], "--rounds") == 0 && i + 1 < argc) {
+            rounds = atoi(argv[++i]);
+            if (rounds < 1 || rounds > 32) { fprintf(stderr, "reference: --rounds 1..32\n"); return 2; }
+        } else if (strcmp(argv[i], "--count") == 0 && i + 1 < argc) {
+            count = atol(argv[++i]);
+        } else if (strcmp(argv[i], "--peer") == 0 && i + 1 < argc) {
+            parse_peer(argv[++i]);
+        } else if (strcmp(argv[i], "--sink") == 0 && i + 1 < argc) {
+            serve_sink(atoi(argv[++i]));
         } else {
-            fprintf(stderr, "usage: %s [--quick] [--only option|keepalive|info|pingpong64|bulk|connect] [--two-subflows]\n",
-                    argv[0]);
+            fprintf(stderr, "usage: %s [--quick] [--rounds R] [--count N] [--only GROUP | --name NAME] [--peer IPV4:PORT]\n"
+                    "       %s --two-subflows\n       %s --sink PORT\n"
+                    "GROUP: transition option keepalive info pingpong64 bulk connect\n", argv[0], argv[0], argv[0]);
             return 2;
         }
     }
-    if (two) return two_subflows();
+    if (two || (exact && strcmp(exact, "info.mptcp_full_info.2sf") == 0)) return two_subflows();
     printf("# mptcpj C reference: <name> <value> <unit>, median of %d rounds\n", rounds);
+
+    measure("transition.getppid", op_getppid, NULL, 1000000);
 
     int protos[2] = {IPPROTO_TCP, IPPROTO_MPTCP};
     const char *pname[2] = {"tcp", "mptcp"};
@@ -472,10 +564,10 @@ int main(int argc, char **argv) {
 
     if (in_group("info") && info() != 0) return 1;
 
-    pingpong("pingpong64.mptcp", IPPROTO_MPTCP, 50000);
-    pingpong("pingpong64.tcp", IPPROTO_TCP, 50000);
+    pingpong("pingpong64.mptcp", IPPROTO_MPTCP, 20000);
+    pingpong("pingpong64.tcp", IPPROTO_TCP, 20000);
     bulk("bulk.mptcp", IPPROTO_MPTCP, 8000);
-    connection_setup("connect.mptcp", IPPROTO_MPTCP, 10000);
-    connection_setup("connect.tcp", IPPROTO_TCP, 10000);
+    connection_setup("connect.mptcp", IPPROTO_MPTCP, 5000);
+    connection_setup("connect.tcp", IPPROTO_TCP, 5000);
     return 0;
 }

@@ -3,8 +3,11 @@ package org.mptcpj.benchmarks;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
 import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
+import org.mptcpj.option.Options;
 import org.mptcpj.socket.MptcpPolicy;
 import org.mptcpj.socket.StreamSocket;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -20,9 +23,14 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * Bulk transfer over an MPTCP loopback connection: one operation writes a 64 KiB chunk from a
- * {@link MemorySegment}, a direct or a heap {@link ByteBuffer}; a sink thread reads into a native
- * segment and discards. MB/s = ops/s x 65536 / 10^6. C reference: {@code bulk.mptcp}.
+ * Bulk transfer over MPTCP: one operation writes a 64 KiB chunk from a {@link MemorySegment}, a
+ * direct or a heap {@link ByteBuffer}. MB/s = ops/s x 65536 / 10^6. C reference: {@code bulk.mptcp}.
+ *
+ * <p>With {@code MPTCPJ_BENCH_BULK_PEER=IPV4:PORT} (set by {@code run.sh}) the chunks go over a veth
+ * pair to a C sink ({@code reference --sink}) in another network namespace, the far end the C
+ * reference writes to as well, so only the writer differs; loopback MPTCP on a VM stalls now and
+ * then for ~200 ms, which a veth pair does not. Without it, over loopback to a sink thread that
+ * reads into a native segment and discards.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -34,14 +42,16 @@ public class BulkBenchmark {
     @Param({"SEGMENT", "DIRECT", "HEAP"})
     public String buffer;
 
-    private Loopback.ApiPair pair;
+    private static final String PEER = System.getenv("MPTCPJ_BENCH_BULK_PEER");
+
+    private StreamSocket client;
+    private Loopback.ApiPair pair; // without a peer: loopback, and a sink thread
     private Loopback.Peer sink;
     private MemorySegment segment;
     private ByteBuffer byteBuffer;
 
     @Setup(Level.Trial)
     public void setUp() throws IOException {
-        pair = Loopback.apiPair(MptcpPolicy.REQUIRED);
         segment = Arena.ofAuto().allocate(CHUNK, 64);
         segment.fill((byte) 'x');
         byteBuffer = switch (buffer) {
@@ -50,6 +60,16 @@ public class BulkBenchmark {
             case "HEAP" -> ByteBuffer.allocate(CHUNK);
             default -> throw new IllegalArgumentException("buffer " + buffer);
         };
+        if (PEER != null) {
+            client = StreamSocket.open(MptcpPolicy.REQUIRED, StandardProtocolFamily.INET);
+            int colon = PEER.lastIndexOf(':');
+            client.connect(new InetSocketAddress(PEER.substring(0, colon), Integer.parseInt(PEER.substring(colon + 1))),
+                    Loopback.CONNECT_TIMEOUT);
+            client.setOption(Options.TCP_NODELAY, true);
+            return;
+        }
+        pair = Loopback.apiPair(MptcpPolicy.REQUIRED);
+        client = pair.client();
         StreamSocket server = pair.server();
         sink = Loopback.start("sink", () -> {
             MemorySegment b = Arena.ofAuto().allocate(CHUNK, 64);
@@ -61,15 +81,20 @@ public class BulkBenchmark {
 
     @TearDown(Level.Trial)
     public void tearDown() {
+        if (pair == null) {
+            client.close();
+            return;
+        }
         sink.stopping = true;
-        pair.client().close(); // the sink reads the rest, then end of stream
+        client.close(); // the sink reads the rest, then end of stream
         sink.join();
         pair.close();
     }
 
+    @CReference.Twin("bulk.mptcp")
     @Benchmark
-    public void write() throws IOException {
-        StreamSocket c = pair.client();
+    public void write(CReference twin) throws IOException {
+        StreamSocket c = client;
         ByteBuffer b = byteBuffer;
         if (b == null) {
             c.write(segment);

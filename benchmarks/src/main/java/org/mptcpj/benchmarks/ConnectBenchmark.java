@@ -52,8 +52,15 @@ public class ConnectBenchmark {
         listener.close();
     }
 
+    @CReference.Twin("connect.{protocol}")
     @Benchmark
-    public void connectAcceptClose() throws IOException {
+    public void connectAcceptClose(CReference twin) throws IOException {
+        connectAcceptClose(policy, listener, address, reset);
+    }
+
+    /** One connection: open, connect, accept, close both ends (the client with a reset). */
+    static void connectAcceptClose(MptcpPolicy policy, ServerStreamSocket listener, InetSocketAddress address,
+            Linger reset) throws IOException {
         StreamSocket client = StreamSocket.open(policy, StandardProtocolFamily.INET);
         StreamSocket accepted = null;
         try {

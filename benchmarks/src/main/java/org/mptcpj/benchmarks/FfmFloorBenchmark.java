@@ -35,6 +35,10 @@ public class FfmFloorBenchmark {
     private static final int IPPROTO_TCP = 6;
     private static final int IPPROTO_MPTCP = 262;
     private static final int TCP_KEEPIDLE = 4;
+    private static final int TCP_KEEPINTVL = 5;
+    private static final int TCP_KEEPCNT = 6;
+    private static final int SOL_SOCKET = 1;
+    private static final int SO_KEEPALIVE = 9;
     private static final Linker LINKER = Linker.nativeLinker();
     private static final Linker.Option ERRNO = Linker.Option.captureCallState("errno");
     private static final MethodHandle SOCKET = LINKER.downcallHandle(
@@ -59,6 +63,7 @@ public class FfmFloorBenchmark {
     private MemorySegment state;
     private MemorySegment value;
     private MemorySegment length;
+    private MemorySegment keepalive; // idle, interval, count, on: StreamSocket.setKeepalive's four values
 
     @Setup(Level.Trial)
     public void open() throws Throwable {
@@ -71,6 +76,11 @@ public class FfmFloorBenchmark {
         value = arena.allocate(ValueLayout.JAVA_INT);
         length = arena.allocate(ValueLayout.JAVA_INT);
         value.set(ValueLayout.JAVA_INT, 0, 600);
+        keepalive = arena.allocate(ValueLayout.JAVA_INT, 4);
+        keepalive.setAtIndex(ValueLayout.JAVA_INT, 0, 600);
+        keepalive.setAtIndex(ValueLayout.JAVA_INT, 1, 30);
+        keepalive.setAtIndex(ValueLayout.JAVA_INT, 2, 5);
+        keepalive.setAtIndex(ValueLayout.JAVA_INT, 3, 1);
     }
 
     @TearDown(Level.Trial)
@@ -78,8 +88,9 @@ public class FfmFloorBenchmark {
         int r = (int) CLOSE.invokeExact(fd);
     }
 
+    @CReference.Twin("option.set.keepidle.{protocol}")
     @Benchmark
-    public int ffmSetKeepIdle() throws Throwable {
+    public int ffmSetKeepIdle(CReference twin) throws Throwable {
         int r = (int) SETSOCKOPT.invokeExact(state, fd, IPPROTO_TCP, TCP_KEEPIDLE, value, 4);
         if (r < 0) {
             throw new IllegalStateException("setsockopt failed");
@@ -87,10 +98,37 @@ public class FfmFloorBenchmark {
         return r;
     }
 
+    @CReference.Twin("option.get.keepidle.{protocol}")
     @Benchmark
-    public int ffmGetKeepIdle() throws Throwable {
+    public int ffmGetKeepIdle(CReference twin) throws Throwable {
+        return getInt(IPPROTO_TCP, TCP_KEEPIDLE);
+    }
+
+    /** The floor of {@code setKeepalive}: its four setsockopt calls, in its order. */
+    @CReference.Twin("keepalive.set.{protocol}")
+    @Benchmark
+    public int ffmSetKeepalive(CReference twin) throws Throwable {
+        int r = (int) SETSOCKOPT.invokeExact(state, fd, IPPROTO_TCP, TCP_KEEPIDLE, keepalive, 4)
+                | (int) SETSOCKOPT.invokeExact(state, fd, IPPROTO_TCP, TCP_KEEPINTVL, keepalive.asSlice(4), 4)
+                | (int) SETSOCKOPT.invokeExact(state, fd, IPPROTO_TCP, TCP_KEEPCNT, keepalive.asSlice(8), 4)
+                | (int) SETSOCKOPT.invokeExact(state, fd, SOL_SOCKET, SO_KEEPALIVE, keepalive.asSlice(12), 4);
+        if (r < 0) {
+            throw new IllegalStateException("setsockopt failed");
+        }
+        return r;
+    }
+
+    /** The floor of {@code keepalive()}: its four getsockopt calls (without building a {@code Keepalive}). */
+    @CReference.Twin("keepalive.get.{protocol}")
+    @Benchmark
+    public int ffmGetKeepalive(CReference twin) throws Throwable {
+        return getInt(SOL_SOCKET, SO_KEEPALIVE) + getInt(IPPROTO_TCP, TCP_KEEPIDLE)
+                + getInt(IPPROTO_TCP, TCP_KEEPINTVL) + getInt(IPPROTO_TCP, TCP_KEEPCNT);
+    }
+
+    private int getInt(int level, int name) throws Throwable {
         length.set(ValueLayout.JAVA_INT, 0, 4);
-        int r = (int) GETSOCKOPT.invokeExact(state, fd, IPPROTO_TCP, TCP_KEEPIDLE, value, length);
+        int r = (int) GETSOCKOPT.invokeExact(state, fd, level, name, value, length);
         if (r < 0) {
             throw new IllegalStateException("getsockopt failed");
         }

@@ -54,30 +54,35 @@ public class InfoBenchmark {
         tcp.close();
     }
 
+    @CReference.Twin("info.mptcp_info")
     @Benchmark
-    public MptcpInfo mptcpInfo() throws IOException {
+    public MptcpInfo mptcpInfo(CReference twin) throws IOException {
         return mptcpSocket.mptcpInfo(mptcpInfo);
     }
 
+    @CReference.Twin("info.mptcp_info.3fields")
     @Benchmark
-    public long mptcpInfoThreeFields() throws IOException {
+    public long mptcpInfoThreeFields(CReference twin) throws IOException {
         MptcpInfo i = mptcpSocket.mptcpInfo(mptcpInfo);
         return i.subflows() + i.token() + i.sndUna();
     }
 
+    @CReference.Twin("info.tcp_info")
     @Benchmark
-    public TcpInfo tcpInfo() throws IOException {
+    public TcpInfo tcpInfo(CReference twin) throws IOException {
         return tcpSocket.tcpInfo(tcpInfo);
     }
 
+    @CReference.Twin("info.tcp_info.3fields")
     @Benchmark
-    public long tcpInfoThreeFields() throws IOException {
+    public long tcpInfoThreeFields(CReference twin) throws IOException {
         TcpInfo i = tcpSocket.tcpInfo(tcpInfo);
         return i.rttMicros() + i.sndCwnd() + i.totalRetrans();
     }
 
+    @CReference.Twin("info.mptcp_full_info.1sf")
     @Benchmark
-    public MptcpFullInfo fullInfo1Subflow() throws IOException {
+    public MptcpFullInfo fullInfo1Subflow(CReference twin) throws IOException {
         return mptcpSocket.fullInfo(fullInfo);
     }
 }

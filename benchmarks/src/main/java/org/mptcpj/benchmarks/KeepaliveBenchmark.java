@@ -30,26 +30,30 @@ public class KeepaliveBenchmark extends UnconnectedSockets {
     private final Integer interval = 30;
     private final Integer count = 5;
 
+    @CReference.Twin("keepalive.set.{protocol}")
     @Benchmark
-    public void apiSetKeepalive() throws IOException {
+    public void apiSetKeepalive(CReference twin) throws IOException {
         socket.setKeepalive(keepalive);
     }
 
+    @CReference.Twin("keepalive.get.{protocol}")
     @Benchmark
-    public Keepalive apiGetKeepalive() throws IOException {
+    public Keepalive apiGetKeepalive(CReference twin) throws IOException {
         return socket.keepalive();
     }
 
+    @CReference.Twin("keepalive.set.{protocol}")
     @Benchmark
-    public void jdkSetKeepalive() throws IOException {
+    public void jdkSetKeepalive(CReference twin) throws IOException {
         jdk.setOption(ExtendedSocketOptions.TCP_KEEPIDLE, idle);
         jdk.setOption(ExtendedSocketOptions.TCP_KEEPINTERVAL, interval);
         jdk.setOption(ExtendedSocketOptions.TCP_KEEPCOUNT, count);
         jdk.setOption(StandardSocketOptions.SO_KEEPALIVE, Boolean.TRUE);
     }
 
+    @CReference.Twin("keepalive.get.{protocol}")
     @Benchmark
-    public void jdkGetKeepalive(Blackhole bh) throws IOException {
+    public void jdkGetKeepalive(CReference twin, Blackhole bh) throws IOException {
         bh.consume(jdk.getOption(StandardSocketOptions.SO_KEEPALIVE));
         bh.consume(jdk.getOption(ExtendedSocketOptions.TCP_KEEPIDLE));
         bh.consume(jdk.getOption(ExtendedSocketOptions.TCP_KEEPINTERVAL));

@@ -29,23 +29,27 @@ public class OptionBenchmark extends UnconnectedSockets {
     private final Duration idle = Duration.ofSeconds(600);
     private final Integer idleSeconds = 600;
 
+    @CReference.Twin("option.set.keepidle.{protocol}")
     @Benchmark
-    public void apiSetKeepIdle() throws IOException {
+    public void apiSetKeepIdle(CReference twin) throws IOException {
         socket.setOption(Options.TCP_KEEPIDLE, idle);
     }
 
+    @CReference.Twin("option.get.keepidle.{protocol}")
     @Benchmark
-    public Duration apiGetKeepIdle() throws IOException {
+    public Duration apiGetKeepIdle(CReference twin) throws IOException {
         return socket.getOption(Options.TCP_KEEPIDLE);
     }
 
+    @CReference.Twin("option.set.keepidle.{protocol}")
     @Benchmark
-    public void jdkSetKeepIdle() throws IOException {
+    public void jdkSetKeepIdle(CReference twin) throws IOException {
         jdk.setOption(ExtendedSocketOptions.TCP_KEEPIDLE, idleSeconds);
     }
 
+    @CReference.Twin("option.get.keepidle.{protocol}")
     @Benchmark
-    public Integer jdkGetKeepIdle() throws IOException {
+    public Integer jdkGetKeepIdle(CReference twin) throws IOException {
         return jdk.getOption(ExtendedSocketOptions.TCP_KEEPIDLE);
     }
 }

@@ -47,12 +47,7 @@ public class PingPongBenchmark {
             buf = Arena.ofAuto().allocate(SIZE, 8);
             buf.fill((byte) 'x');
             StreamSocket server = pair.server();
-            echo = Loopback.start("echo", () -> {
-                MemorySegment b = Arena.ofAuto().allocate(SIZE, 8);
-                while (readFully(server, b)) {
-                    server.write(b);
-                }
-            });
+            echo = Loopback.start("echo", () -> echo(server));
         }
 
         @TearDown(Level.Trial)
@@ -61,6 +56,22 @@ public class PingPongBenchmark {
             pair.client().close(); // the echo thread reads end of stream and returns
             echo.join();
             pair.close();
+        }
+    }
+
+    /** The echo peer: sends back each 64-byte message until end of stream. */
+    static void echo(StreamSocket server) throws IOException {
+        MemorySegment b = Arena.ofAuto().allocate(SIZE, 8);
+        while (readFully(server, b)) {
+            server.write(b);
+        }
+    }
+
+    /** One round trip: 64 bytes out of {@code buf}, the echo back into it. */
+    static void roundTrip(StreamSocket c, MemorySegment buf) throws IOException {
+        c.write(buf);
+        if (!readFully(c, buf)) {
+            throw new EOFException();
         }
     }
 
@@ -132,18 +143,16 @@ public class PingPongBenchmark {
         return true;
     }
 
+    @CReference.Twin("pingpong64.{protocol}")
     @Benchmark
-    public MemorySegment api(Api s) throws IOException {
-        StreamSocket c = s.pair.client();
-        c.write(s.buf);
-        if (!readFully(c, s.buf)) {
-            throw new EOFException();
-        }
+    public MemorySegment api(Api s, CReference twin) throws IOException {
+        roundTrip(s.pair.client(), s.buf);
         return s.buf;
     }
 
+    @CReference.Twin("pingpong64.{protocol}")
     @Benchmark
-    public ByteBuffer jdk(Jdk s) throws IOException {
+    public ByteBuffer jdk(Jdk s, CReference twin) throws IOException {
         SocketChannel c = s.pair.client();
         ByteBuffer b = s.buf;
         b.clear();

@@ -61,8 +61,9 @@ public class TwoSubflowBenchmark {
         pair.close();
     }
 
+    @CReference.Twin("info.mptcp_full_info.2sf")
     @Benchmark
-    public MptcpFullInfo fullInfo2Subflows() throws IOException {
+    public MptcpFullInfo fullInfo2Subflows(CReference twin) throws IOException {
         return socket.fullInfo(fullInfo);
     }
 }
