@@ -51,7 +51,8 @@ public class FfmFloorBenchmark {
             LINKER.defaultLookup().find("setsockopt").orElseThrow(),
             FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT,
                     ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT), ERRNO);
-    private static final MethodHandle GETSOCKOPT = LINKER.downcallHandle(
+    /** getsockopt(2), capturing errno: also InfoFloorBenchmark's. */
+    static final MethodHandle GETSOCKOPT = LINKER.downcallHandle(
             LINKER.defaultLookup().find("getsockopt").orElseThrow(),
             FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT,
                     ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS), ERRNO);

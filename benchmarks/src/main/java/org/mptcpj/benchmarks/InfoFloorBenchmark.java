@@ -2,7 +2,6 @@ package org.mptcpj.benchmarks;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -42,12 +41,7 @@ public class InfoFloorBenchmark {
     private static final int TCP_INFO_CAP = 512;    // as reference.c: the kernel copies its own size
     private static final int FULL_HEADER = 40;      // struct mptcp_full_info up to its mptcp_info
     private static final int SUBFLOW_INFO_SIZE = 264; // struct mptcp_subflow_info: id, two sockaddr_storage
-    private static final Linker LINKER = Linker.nativeLinker();
-    private static final MethodHandle GETSOCKOPT = LINKER.downcallHandle(
-            LINKER.defaultLookup().find("getsockopt").orElseThrow(),
-            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT,
-                    ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS),
-            Linker.Option.captureCallState("errno"));
+    private static final MethodHandle GETSOCKOPT = FfmFloorBenchmark.GETSOCKOPT;
 
     private Loopback.JdkPair mptcp;
     private Loopback.JdkPair tcp;
