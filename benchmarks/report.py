@@ -202,7 +202,7 @@ def syscalls_per_op(entries):
 
 
 def breakdown(per):
-    return ", ".join(f"{k} {v:.1f}" for k, v in sorted(per.items(), key=lambda kv: -kv[1]) if v >= 0.05)
+    return ", ".join(f"{k} {v:.2f}" for k, v in sorted(per.items(), key=lambda kv: -kv[1]) if v >= 0.005)
 
 
 def main():
@@ -232,8 +232,8 @@ def main():
         if api is None or c is None:
             first.append(f"{label}: not counted (strace did not run: {skipped.get('strace', 'see the log')})")
             continue
-        first.append(f"{label}: {sum(api.values()):.1f} system calls per {per} "
-                     f"(C: {sum(c.values()):.1f}; {what}; API: {breakdown(api)}; C: {breakdown(c)})")
+        first.append(f"{label}: {sum(api.values()):.2f} system calls per {per} "
+                     f"(C: {sum(c.values()):.2f}; {what}; API: {breakdown(api)}; C: {breakdown(c)})")
     watchdog = None
     if a.watchdog:
         with open(a.watchdog) as f:

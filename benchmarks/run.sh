@@ -164,7 +164,7 @@ strace_c() { # ROW C-NAME
   done
 }
 if command -v strace >/dev/null; then
-  log "counting system calls (strace -c): ping-pong and connection setup, MPTCP, $ops operations"
+  log "counting system calls (strace -c): ping-pong and connection setup, MPTCP, $ops operations (at $(( $(date +%s) - start )) s)"
   strace_api pingpong
   strace_c pingpong pingpong64.mptcp
   strace_api connect
@@ -217,7 +217,7 @@ for r in "${runs[@]}"; do
   else
     runner=("${run_main[@]}")
   fi
-  log "$name: ${classes//|/, }"
+  log "$name: ${classes//|/, } (at $(( $(date +%s) - start )) s)"
   # -Djmh.ignoreLock: JMH's lock file in /tmp only stops a second run on the same machine (another
   # worktree's, in other namespaces) from starting; that load is a shared machine's noise, which the
   # C/Java pairs are there to absorb.
