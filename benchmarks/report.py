@@ -205,12 +205,49 @@ def breakdown(per):
     return ", ".join(f"{k} {v:.2f}" for k, v in sorted(per.items(), key=lambda kv: -kv[1]) if v >= 0.005)
 
 
+CPU_FLAT = 1.5  # "CPU per message flat from 100 to 10,000 connections": at most this factor apart
+
+
+def virtual_threads(path):
+    """Issue 13 item 6: the library's poller against the JDK's, per connection count (one run, no pairs)."""
+    runs = {}
+    with open(path) as f:
+        for line in f:
+            parts = line.split()
+            if len(parts) < 6 or parts[0] not in ("mptcpj", "jdk"):
+                continue
+            note = " ".join(parts[6:])
+            runs.setdefault(int(parts[1]), {})[parts[0]] = [float(x) for x in parts[2:6]] + [note]
+    rows = []
+    for n, r in sorted(runs.items()):
+        lib, jdk = r.get("mptcpj"), r.get("jdk")
+        if lib is None or jdk is None:
+            continue
+        missed = [w for w, bad in (("median", lib[0] > jdk[0]), ("p99", lib[1] > jdk[1]),
+                                   ("throughput", lib[2] < jdk[2]), ("stalled", bool(lib[4]))) if bad]
+        rows.append(f"| {n:,} | {lib[0]:,.1f} / {jdk[0]:,.1f} µs | {lib[1]:,.1f} / {jdk[1]:,.1f} µs | "
+                    f"{lib[2]:,.0f} / {jdk[2]:,.0f} | {lib[3]:.2f} / {jdk[3]:.2f} µs | "
+                    + ("met" if not missed else "**not met** (" + ", ".join(missed) + ")") + " |")
+    if not rows:
+        return ""
+    lib_cpu = [(n, r["mptcpj"][3]) for n, r in sorted(runs.items()) if "mptcpj" in r]
+    (n0, c0), (n1, c1) = lib_cpu[0], lib_cpu[-1]
+    flat = c1 <= CPU_FLAT * c0
+    return ("\nVirtual threads at scale (VirtualThreadWakeupBenchmark, one run, no C/Java pairs; library / JDK; "
+            "target: wake-up median and p99 ≤ the JDK's, throughput ≥ the JDK's):\n\n"
+            "| connections | wake-up median | wake-up p99 | messages/s | CPU per message | verdict |\n"
+            "|---|---|---|---|---|---|\n" + "\n".join(rows) + "\n\n"
+            f"CPU per message, library: {c0:.2f} µs at {n0:,} connections, {c1:.2f} µs at {n1:,} "
+            f"({c1 / c0:.2f}×; flat, i.e. ≤ {CPU_FLAT}×: {'met' if flat else '**not met**'})\n")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--jmh", action="append", default=[])
     ap.add_argument("--pairs")
     ap.add_argument("--strace", action="append", default=[], help="ROW:SIDE:OPS:FILE")
     ap.add_argument("--watchdog", help="file holding the watchdog program's 'watchdog: ...' line")
+    ap.add_argument("--vthreads", help="VirtualThreadWakeupBenchmark's output: stack connections median_us p99_us msgs_per_s cpu_us_per_msg")
     ap.add_argument("--skip", action="append", default=[], help="ROW=reason: row not run, say why")
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--machine", help="machine.txt, printed above the table")
@@ -316,6 +353,8 @@ def main():
         own.append(f"| {label} | {fmt(r.median)} µs | {per:.0f} ns | "
                    + ("–" if r.alloc is None else ("0" if r.alloc < ZERO_BOP else f"{r.alloc:.0f}")) + " |")
 
+    vthreads = virtual_threads(a.vthreads) if a.vthreads else ""
+
     text = "\n".join(first) + "\n\n"
     if a.machine:
         with open(a.machine) as f:
@@ -325,6 +364,7 @@ def main():
         text += ("\nThe cost of the downcall itself, on getppid(2) (C: a loop of getppid()):\n\n"
                  "| call | FFM | C | FFM − C per pair: median (min to max) |\n|---|---|---|---|\n"
                  + "\n".join(transition) + "\n")
+    text += vthreads
     if own:
         text += ("\nThe library's own work (no C twin):\n\n| benchmark | per pass | per socket | B/op |\n"
                  "|---|---|---|---|\n" + "\n".join(own) + "\n")

@@ -9,7 +9,8 @@
 # (gcc -O2), then:
 #  1. counts system calls per ping-pong round trip and per connection with strace -c, for the API
 #     (SyscallCount, strace attached to its working threads only) and for C;
-#  2. runs the watchdog's CPU program (org.mptcpj.benchmarks.WatchdogCpu*) if the jar has one;
+#  2. runs the watchdog's CPU program (org.mptcpj.benchmarks.WatchdogCpu*) and the virtual-threads
+#     benchmark (VirtualThreadWakeupBenchmark) if the jar has them;
 #  3. runs the JMH benchmarks with -prof gc; each measured JMH iteration runs its C twin right
 #     before it (CReference.java), so C and Java alternate;
 #  4. writes target/report/: report.md (also printed), jmh-*.json, pairs.txt (the C twins),
@@ -174,17 +175,28 @@ else
   skip+=(--skip "strace=strace is not installed")
 fi
 
-# ---- the watchdog's CPU share (a program of the watchdog's own) ------------------------------
+# ---- programs of the watchdog and the poller, if the jar has them ----------------------------
+# Both run in the first network namespace: they raise net.core.netdev_max_backlog (global, absent
+# from other namespaces) for their bursts of loopback packets.
+qarg=()
+[[ $quick == 1 ]] && qarg=(--quick)
+# The watchdog's CPU share at rest: prints one line, "watchdog: N % of one core".
 watchdog_class=$("$java_home/bin/jar" tf "$jar" | sed -n 's|^\(org/mptcpj/benchmarks/WatchdogCpu[A-Za-z0-9]*\)\.class$|\1|p' | tr / .)
 watchdog_class=${watchdog_class%%$'\n'*}
 if [[ -n $watchdog_class ]]; then
-  log "watchdog: $watchdog_class"
-  qarg=()
-  [[ $quick == 1 ]] && qarg=(--quick)
-  "${run_main[@]}" "$java" --enable-native-access=ALL-UNNAMED -cp "$jar" "$watchdog_class" "${qarg[@]}" \
+  log "watchdog: $watchdog_class (at $(( $(date +%s) - start )) s)"
+  "$java" --enable-native-access=ALL-UNNAMED -cp "$jar" "$watchdog_class" "${qarg[@]}" \
       >"$out/watchdog.txt" 2>"$out/watchdog.log" || { tail -n 40 "$out/watchdog.log" >&2; log "$watchdog_class failed"; exit 1; }
   grep -q '^watchdog: ' "$out/watchdog.txt" || { log "$watchdog_class printed no 'watchdog: ' line"; exit 1; }
   report_args+=(--watchdog "$out/watchdog.txt")
+fi
+# Virtual threads at scale: the library's poller against the JDK's, one line per stack and count.
+if "$java_home/bin/jar" tf "$jar" | grep -q '^org/mptcpj/benchmarks/VirtualThreadWakeupBenchmark\.class$'; then
+  if [[ $quick == 1 ]]; then vt_args=(100,1000 300 3000); else vt_args=(100,1000,10000 2000 20000); fi
+  log "virtual threads at scale: ${vt_args[*]} (at $(( $(date +%s) - start )) s)"
+  "$java" --enable-native-access=ALL-UNNAMED -cp "$jar" org.mptcpj.benchmarks.VirtualThreadWakeupBenchmark "${vt_args[@]}" \
+      >"$out/vthreads.txt" 2>"$out/vthreads.log" || { tail -n 40 "$out/vthreads.log" >&2; log "VirtualThreadWakeupBenchmark failed"; exit 1; }
+  report_args+=(--vthreads "$out/vthreads.txt")
 fi
 
 # ---- JMH, each measured iteration after its C twin -------------------------------------------
