@@ -9,6 +9,8 @@ import java.net.ProtocolFamily;
 import java.net.SocketOption;
 import java.net.StandardProtocolFamily;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.mptcpj.bindings.linux.Linux;
 import org.mptcpj.error.ErrnoException;
 import org.mptcpj.error.MptcpUnavailableException;
@@ -76,13 +78,19 @@ public abstract sealed class NativeSocket implements AutoCloseable permits Strea
             if (r >= 0) {
                 return new Created(new GuardedFd(r), family, true, null);
             }
-            String reason = refusalReason(-r);
             String op = "socket(" + protocolFamily + ", SOCK_STREAM, IPPROTO_MPTCP)";
+            if (!meansNoMptcp(-r)) {
+                // EMFILE, ENFILE, ENOBUFS, an LSM's EACCES...: TCP would fail too, or the refusal is policy.
+                throw Sys.error(op, r);
+            }
+            String reason = refusalReason(-r);
             if (policy == MptcpPolicy.REQUIRED) {
                 throw new MptcpUnavailableException(op, -r, Sys.strerror(-r), reason);
             }
             String refusal = reason + " (" + Sys.error(op, r).getMessage() + ")";
-            LOG.info("MPTCP preferred but unavailable, using TCP: {}", refusal);
+            if (LOGGED_FALLBACKS.add(-r)) {
+                LOG.info("MPTCP preferred but unavailable, using TCP (logged once per cause): {}", refusal);
+            }
             int tcp = Sys.socket(family, type, Linux.IPPROTO_TCP());
             if (tcp < 0) {
                 throw Sys.error("socket(" + protocolFamily + ", SOCK_STREAM, IPPROTO_TCP)", tcp);
@@ -96,6 +104,19 @@ public abstract sealed class NativeSocket implements AutoCloseable permits Strea
         return new Created(new GuardedFd(tcp), family, false, null);
     }
 
+    /** The errnos of {@code socket(IPPROTO_MPTCP)} whose fallback to TCP was logged already. */
+    private static final Set<Integer> LOGGED_FALLBACKS = ConcurrentHashMap.newKeySet();
+
+    /**
+     * Whether an errno of {@code socket(IPPROTO_MPTCP)} means "no MPTCP here": {@code ENOPROTOOPT}
+     * (net.mptcp.enabled=0, mptcp_init_sock()), {@code EPROTONOSUPPORT} or {@code EINVAL} (no
+     * CONFIG_MPTCP, kernel before 5.6), {@code EAFNOSUPPORT} (INET6 without CONFIG_MPTCP_IPV6).
+     */
+    static boolean meansNoMptcp(int errno) {
+        return errno == Linux.ENOPROTOOPT() || errno == Linux.EPROTONOSUPPORT() || errno == Linux.EINVAL()
+                || errno == Linux.EAFNOSUPPORT();
+    }
+
     private static String refusalReason(int errno) {
         if (errno == Linux.ENOPROTOOPT()) {
             return "MPTCP is disabled: sysctl net.mptcp.enabled=0";
@@ -106,7 +127,7 @@ public abstract sealed class NativeSocket implements AutoCloseable permits Strea
         if (errno == Linux.EAFNOSUPPORT()) {
             return "the kernel has no MPTCP for this address family (CONFIG_MPTCP_IPV6)";
         }
-        return "the kernel refused an MPTCP socket";
+        throw new AssertionError("not a 'no MPTCP' errno: " + errno);
     }
 
     record Created(GuardedFd fd, int family, boolean mptcp, String refusal) {
