@@ -5,6 +5,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import org.mptcpj.bindings.linux.Linux;
@@ -174,6 +175,7 @@ public final class MptcpInfo {
      *                                  or the segment is not 8-byte aligned
      */
     public static MptcpInfo wrap(MemorySegment segment, int returnedLength) {
+        Objects.requireNonNull(segment, "segment");
         Getsockopt.checkWrappable(segment, returnedLength);
         return new MptcpInfo(segment, returnedLength, false);
     }
@@ -219,6 +221,7 @@ public final class MptcpInfo {
      * @param field the field to test
      */
     public boolean has(Field field) {
+        Objects.requireNonNull(field, "field");
         return field.minLength <= returned;
     }
 

@@ -6,6 +6,7 @@ import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import org.mptcpj.bindings.linux.Linux;
@@ -267,6 +268,7 @@ public final class TcpInfo {
      *                                  or the segment is not 8-byte aligned
      */
     public static TcpInfo wrap(MemorySegment segment, int returnedLength) {
+        Objects.requireNonNull(segment, "segment");
         Getsockopt.checkWrappable(segment, returnedLength);
         return new TcpInfo(segment, returnedLength, false);
     }
@@ -311,6 +313,7 @@ public final class TcpInfo {
      * @param field the field to test
      */
     public boolean has(Field field) {
+        Objects.requireNonNull(field, "field");
         return field.end <= returned;
     }
 

@@ -1,6 +1,7 @@
 package org.mptcpj.option;
 
 import java.time.Duration;
+import java.util.Objects;
 
 /**
  * TCP keepalive as one value, applied with one call and read back with one call (like Go's
@@ -26,6 +27,8 @@ public record Keepalive(boolean enabled, Duration idle, Duration interval, int c
 
     /** @throws IllegalArgumentException naming the option, the value and the bound */
     public Keepalive {
+        Objects.requireNonNull(idle, "idle");
+        Objects.requireNonNull(interval, "interval");
         OptionCodec.requireWholeSeconds("TCP_KEEPIDLE", idle, 1, Options.MAX_KEEPIDLE);
         OptionCodec.requireWholeSeconds("TCP_KEEPINTVL", interval, 1, Options.MAX_KEEPINTVL);
         OptionCodec.requireRange("TCP_KEEPCNT", count, 1, Options.MAX_KEEPCNT);

@@ -1,6 +1,7 @@
 package org.mptcpj.option;
 
 import java.time.Duration;
+import java.util.Objects;
 
 /**
  * The value of {@code SO_LINGER} ({@code struct linger}): whether {@code close()} waits for unsent
@@ -18,6 +19,7 @@ public record Linger(boolean enabled, Duration timeout) {
 
     /** @throws IllegalArgumentException for a negative, too long or fractional-second timeout */
     public Linger {
+        Objects.requireNonNull(timeout, "timeout");
         OptionCodec.requireWholeSeconds("SO_LINGER", timeout, 0, MAX_SECONDS);
     }
 

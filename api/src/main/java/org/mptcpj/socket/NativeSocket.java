@@ -8,6 +8,7 @@ import java.net.InetSocketAddress;
 import java.net.ProtocolFamily;
 import java.net.SocketOption;
 import java.net.StandardProtocolFamily;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -71,6 +72,8 @@ public abstract sealed class NativeSocket implements AutoCloseable permits Strea
 
     /** As {@link #create(MptcpPolicy, ProtocolFamily)}, with {@code extraType} (SOCK_NONBLOCK or 0) in the type. */
     static Created create(MptcpPolicy policy, ProtocolFamily protocolFamily, int extraType) throws ErrnoException {
+        Objects.requireNonNull(policy, "policy");
+        Objects.requireNonNull(protocolFamily, "family");
         int family = familyOf(protocolFamily);
         int type = Linux.SOCK_STREAM() | extraType | Linux.SOCK_CLOEXEC();
         if (policy != MptcpPolicy.DISABLED) {
@@ -170,6 +173,8 @@ public abstract sealed class NativeSocket implements AutoCloseable permits Strea
      * @throws ErrnoException e.g. {@code ENOPROTOOPT} or {@code EOPNOTSUPP} if the kernel refuses the option
      */
     public <T> void setOption(SocketOption<T> option, T value) throws IOException {
+        Objects.requireNonNull(option, "option");
+        Objects.requireNonNull(value, "value");
         NativeOption<T> o = nativeOption(option);
         MemorySegment buf = ThreadScratch.buffer();
         int len = o.encode(value, buf);
@@ -233,6 +238,7 @@ public abstract sealed class NativeSocket implements AutoCloseable permits Strea
     }
 
     private static <T> NativeOption<T> nativeOption(SocketOption<T> option) {
+        Objects.requireNonNull(option, "option");
         if (option instanceof NativeOption<T> n) {
             return n;
         }
@@ -249,6 +255,7 @@ public abstract sealed class NativeSocket implements AutoCloseable permits Strea
      *         {@code EOPNOTSUPP} for {@code TCP_KEEP*} on MPTCP sockets)
      */
     public void setKeepalive(Keepalive keepalive) throws IOException {
+        Objects.requireNonNull(keepalive, "keepalive");
         if (keepalive.enabled()) {
             setOption(Options.TCP_KEEPIDLE, keepalive.idle());
             setOption(Options.TCP_KEEPINTVL, keepalive.interval());
@@ -286,6 +293,7 @@ public abstract sealed class NativeSocket implements AutoCloseable permits Strea
 
     /** Binds with {@code bind(2)}. */
     void bindTo(InetSocketAddress address) throws IOException {
+        Objects.requireNonNull(address, "local");
         MemorySegment buf = ThreadScratch.buffer();
         int len = SockAddrs.write(address, family, buf);
         int s = fd.acquire("bind");

@@ -6,6 +6,7 @@ import java.net.ProtocolFamily;
 import java.net.SocketTimeoutException;
 import java.lang.foreign.MemorySegment;
 import java.time.Duration;
+import java.util.Objects;
 import org.mptcpj.bindings.linux.Linux;
 import org.mptcpj.error.ErrnoException;
 import org.mptcpj.error.SocketClosedException;
@@ -59,6 +60,7 @@ public final class ServerStreamSocket extends NativeSocket {
 
     /** Sets how long {@link #accept()} may block; {@code null} or zero means without limit. */
     public void setAcceptTimeout(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
         acceptTimeoutNanos = timeout == null || timeout.isZero() ? -1 : timeout.toNanos();
     }
 

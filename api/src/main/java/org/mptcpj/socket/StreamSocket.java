@@ -9,6 +9,7 @@ import java.net.ProtocolFamily;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.Objects;
 import org.mptcpj.bindings.linux.Linux;
 import org.mptcpj.bindings.linux.mptcp_info;
 import org.mptcpj.error.ErrnoException;
@@ -99,6 +100,8 @@ public final class StreamSocket extends NativeSocket {
      * @throws ErrnoException with the handshake's errno from {@code SO_ERROR}, e.g. {@code ECONNREFUSED}
      */
     public StreamSocket connect(InetSocketAddress remote, Duration timeout) throws IOException {
+        Objects.requireNonNull(remote, "remote");
+        Objects.requireNonNull(timeout, "timeout");
         MemorySegment buf = ThreadScratch.buffer();
         int len = SockAddrs.write(remote, family, buf);
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -240,6 +243,7 @@ public final class StreamSocket extends NativeSocket {
 
     /** Sets how long a read may block; {@code null} or zero means without limit. */
     public void setReadTimeout(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
         readTimeoutNanos = timeout == null || timeout.isZero() ? -1 : timeout.toNanos();
     }
 
@@ -252,6 +256,7 @@ public final class StreamSocket extends NativeSocket {
      * @throws ErrnoException e.g. {@code ECONNRESET}, {@code ETIMEDOUT} (keepalive or user timeout expired)
      */
     public int read(MemorySegment dst) throws IOException {
+        Objects.requireNonNull(dst, "dst");
         if (dst.isNative()) {
             return readNative(dst);
         }
@@ -303,6 +308,7 @@ public final class StreamSocket extends NativeSocket {
      * @throws ErrnoException e.g. {@code EPIPE}, {@code ECONNRESET}
      */
     public void write(MemorySegment src) throws IOException {
+        Objects.requireNonNull(src, "src");
         if (src.isNative()) {
             writeNative(src);
             return;
@@ -361,6 +367,7 @@ public final class StreamSocket extends NativeSocket {
      * @return bytes read, or -1 at end of stream
      */
     public int read(ByteBuffer dst) throws IOException {
+        Objects.requireNonNull(dst, "dst");
         int n = read(MemorySegment.ofBuffer(dst)); // the segment covers position..limit
         if (n > 0) {
             dst.position(dst.position() + n);
@@ -370,17 +377,20 @@ public final class StreamSocket extends NativeSocket {
 
     /** Writes all remaining bytes of a buffer (a heap buffer through one native copy). */
     public void write(ByteBuffer src) throws IOException {
+        Objects.requireNonNull(src, "src");
         write(MemorySegment.ofBuffer(src));
         src.position(src.limit());
     }
 
     /** Reads into {@code b[off..off+len)}; {@return bytes read, or -1 at end of stream} */
     public int read(byte[] b, int off, int len) throws IOException {
+        Objects.requireNonNull(b, "b");
         return read(ByteBuffer.wrap(b, off, len));
     }
 
     /** Writes all of {@code b[off..off+len)}. */
     public void write(byte[] b, int off, int len) throws IOException {
+        Objects.requireNonNull(b, "b");
         write(ByteBuffer.wrap(b, off, len));
     }
 
@@ -449,6 +459,7 @@ public final class StreamSocket extends NativeSocket {
      * @throws ErrnoException {@code EOPNOTSUPP} on a TCP socket or a connection that fell back to TCP
      */
     public MptcpInfo mptcpInfo(MptcpInfo view) throws IOException {
+        Objects.requireNonNull(view, "view");
         return view.read(fd);
     }
 
@@ -457,6 +468,7 @@ public final class StreamSocket extends NativeSocket {
      * socket the kernel answers for the first subflow; use {@link #subflowTcpInfos} for all of them.
      */
     public TcpInfo tcpInfo(TcpInfo view) throws IOException {
+        Objects.requireNonNull(view, "view");
         return view.read(fd);
     }
 
@@ -467,6 +479,7 @@ public final class StreamSocket extends NativeSocket {
      * @throws ErrnoException {@code EOPNOTSUPP} on a TCP socket or a fallen-back connection
      */
     public SubflowTcpInfos subflowTcpInfos(SubflowTcpInfos view) throws IOException {
+        Objects.requireNonNull(view, "view");
         return view.read(fd);
     }
 
@@ -476,6 +489,7 @@ public final class StreamSocket extends NativeSocket {
      * @throws ErrnoException {@code EOPNOTSUPP} on a TCP socket or a fallen-back connection
      */
     public SubflowAddresses subflowAddresses(SubflowAddresses view) throws IOException {
+        Objects.requireNonNull(view, "view");
         return view.read(fd);
     }
 
@@ -486,6 +500,7 @@ public final class StreamSocket extends NativeSocket {
      * @throws ErrnoException {@code EOPNOTSUPP} on a TCP socket, a fallen-back connection, or a kernel before 6.5
      */
     public MptcpFullInfo fullInfo(MptcpFullInfo view) throws IOException {
+        Objects.requireNonNull(view, "view");
         return view.read(fd);
     }
 }
