@@ -8,6 +8,7 @@ import java.net.InetSocketAddress;
 import java.net.ProtocolFamily;
 import java.net.SocketOption;
 import java.net.StandardProtocolFamily;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -235,6 +236,24 @@ public abstract sealed class NativeSocket implements AutoCloseable permits Strea
                     + "net.ipv4.tcp_keepalive_intvl, net.ipv4.tcp_keepalive_probes), which subflows inherit";
         }
         return new ErrnoException(operation, errno, Sys.strerror(errno), hint);
+    }
+
+    private static final Duration LONGEST_NANOS = Duration.ofNanos(Long.MAX_VALUE);
+
+    /**
+     * The JDK's rule for timeouts ({@link java.net.Socket#setSoTimeout}): {@link Duration#ZERO}
+     * means no limit ({@return -1 then, else the timeout in nanoseconds, capped at
+     * Long.MAX_VALUE}); a negative timeout is an {@link IllegalArgumentException}.
+     */
+    static long timeoutNanos(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isNegative()) {
+            throw new IllegalArgumentException("timeout " + timeout + " is negative (zero means no limit)");
+        }
+        if (timeout.isZero()) {
+            return -1;
+        }
+        return timeout.compareTo(LONGEST_NANOS) >= 0 ? Long.MAX_VALUE : timeout.toNanos();
     }
 
     private static <T> NativeOption<T> nativeOption(SocketOption<T> option) {

@@ -6,7 +6,6 @@ import java.net.ProtocolFamily;
 import java.net.SocketTimeoutException;
 import java.lang.foreign.MemorySegment;
 import java.time.Duration;
-import java.util.Objects;
 import org.mptcpj.bindings.linux.Linux;
 import org.mptcpj.error.ErrnoException;
 import org.mptcpj.error.SocketClosedException;
@@ -58,10 +57,14 @@ public final class ServerStreamSocket extends NativeSocket {
         return this;
     }
 
-    /** Sets how long {@link #accept()} may block; {@code null} or zero means without limit. */
+    /**
+     * Sets how long {@link #accept()} may block before it throws {@link SocketTimeoutException}. As
+     * for the JDK's sockets, {@link Duration#ZERO} (the default) means no limit.
+     *
+     * @throws IllegalArgumentException if {@code timeout} is negative
+     */
     public void setAcceptTimeout(Duration timeout) {
-        Objects.requireNonNull(timeout, "timeout");
-        acceptTimeoutNanos = timeout == null || timeout.isZero() ? -1 : timeout.toNanos();
+        acceptTimeoutNanos = timeoutNanos(timeout);
     }
 
     /**

@@ -94,25 +94,28 @@ public final class StreamSocket extends NativeSocket {
     }
 
     /**
-     * Connects with {@code connect(2)}, waiting at most {@code timeout} for the handshake.
+     * Connects with {@code connect(2)}, waiting at most {@code timeout} for the handshake;
+     * {@link Duration#ZERO} means no limit, as for the JDK's {@code Socket.connect(address, 0)}
+     * (the kernel then gives up after its SYN retries, {@code ETIMEDOUT}).
      *
+     * @throws IllegalArgumentException if {@code timeout} is negative (the socket stays open)
      * @throws SocketTimeoutException if the timeout passes (the socket is then closed, as the JDK does)
      * @throws ErrnoException with the handshake's errno from {@code SO_ERROR}, e.g. {@code ECONNREFUSED}
      */
     public StreamSocket connect(InetSocketAddress remote, Duration timeout) throws IOException {
         Objects.requireNonNull(remote, "remote");
-        Objects.requireNonNull(timeout, "timeout");
+        long timeoutNanos = timeoutNanos(timeout);
         MemorySegment buf = ThreadScratch.buffer();
         int len = SockAddrs.write(remote, family, buf);
-        long deadline = System.nanoTime() + timeout.toNanos();
+        long deadline = System.nanoTime() + timeoutNanos;
         int s = fd.acquire("connect");
         boolean timedOut = false;
         try {
             int r = Sys.connect(s, buf, len);
             if (r == -Linux.EINPROGRESS()) {
                 for (;;) {
-                    long left = deadline - System.nanoTime();
-                    if (left <= 0) {
+                    long left = timeoutNanos < 0 ? -1 : deadline - System.nanoTime();
+                    if (timeoutNanos >= 0 && left <= 0) {
                         timedOut = true;
                         throw new SocketTimeoutException("connect(fd " + s + ", " + remote + ") timed out after " + timeout);
                     }
@@ -241,10 +244,14 @@ public final class StreamSocket extends NativeSocket {
         }
     }
 
-    /** Sets how long a read may block; {@code null} or zero means without limit. */
+    /**
+     * Sets how long a read may block before it throws {@link SocketTimeoutException} (the socket
+     * stays usable). As for the JDK's sockets, {@link Duration#ZERO} (the default) means no limit.
+     *
+     * @throws IllegalArgumentException if {@code timeout} is negative
+     */
     public void setReadTimeout(Duration timeout) {
-        Objects.requireNonNull(timeout, "timeout");
-        readTimeoutNanos = timeout == null || timeout.isZero() ? -1 : timeout.toNanos();
+        readTimeoutNanos = timeoutNanos(timeout);
     }
 
     /**
