@@ -177,7 +177,15 @@ abstract sealed class OptionCodec<T> {
 
         @Override
         int encode(String option, String value, MemorySegment dst) {
-            byte[] bytes = value == null ? new byte[0] : value.getBytes(StandardCharsets.US_ASCII);
+            // The kernel compares bytes (tcp_ca_find()); getBytes(US_ASCII) would turn others into '?'.
+            for (int i = 0; i < value.length(); i++) {
+                char c = value.charAt(i);
+                if (c == 0 || c > 127) {
+                    throw new IllegalArgumentException(option + ": \"" + value + "\" must be ASCII without NUL (character "
+                            + i + " is U+" + String.format("%04X", (int) c) + ")");
+                }
+            }
+            byte[] bytes = value.getBytes(StandardCharsets.US_ASCII);
             if (bytes.length == 0 || bytes.length > maxChars) {
                 throw new IllegalArgumentException(option + ": \"" + value + "\" must be 1.." + maxChars + " characters");
             }

@@ -270,11 +270,13 @@ public abstract sealed class NativeSocket implements AutoCloseable permits Strea
      * socket the kernel propagates them to every subflow (for settings made before {@code connect()},
      * only since upstream commit 648de37416b3, Linux 6.17 and stable backports).
      *
+     * @throws IllegalArgumentException if a value is outside what {@code setsockopt(2)} accepts
+     *         ({@link Keepalive#requireSettable()}), before any call
      * @throws ErrnoException if the kernel refuses one of them (older kernels answer
      *         {@code EOPNOTSUPP} for {@code TCP_KEEP*} on MPTCP sockets)
      */
     public void setKeepalive(Keepalive keepalive) throws IOException {
-        Objects.requireNonNull(keepalive, "keepalive");
+        Objects.requireNonNull(keepalive, "keepalive").requireSettable(); // all checked before the first call
         if (keepalive.enabled()) {
             setOption(Options.TCP_KEEPIDLE, keepalive.idle());
             setOption(Options.TCP_KEEPINTVL, keepalive.interval());
@@ -283,7 +285,12 @@ public abstract sealed class NativeSocket implements AutoCloseable permits Strea
         setOption(Options.SO_KEEPALIVE, keepalive.enabled());
     }
 
-    /** {@return the keepalive settings the kernel holds for this socket (four getsockopt calls)} */
+    /**
+     * {@return the keepalive settings the kernel holds for this socket (four getsockopt calls)}
+     * Never fails on a value the kernel holds: a socket that did not set the knobs reports the
+     * system defaults ({@code net.ipv4.tcp_keepalive_time/intvl/probes}, per network namespace),
+     * which may exceed what {@link #setKeepalive} accepts.
+     */
     public Keepalive keepalive() throws IOException {
         return new Keepalive(getOption(Options.SO_KEEPALIVE), getOption(Options.TCP_KEEPIDLE),
                 getOption(Options.TCP_KEEPINTVL), getOption(Options.TCP_KEEPCNT));

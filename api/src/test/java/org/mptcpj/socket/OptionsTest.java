@@ -101,6 +101,17 @@ class OptionsTest {
     }
 
     @Test
+    void nonAsciiCongestionNamesAreRejectedNotMangled() throws Exception {
+        try (StreamSocket s = StreamSocket.open(MptcpPolicy.DISABLED, StandardProtocolFamily.INET)) {
+            s.setOption(Options.TCP_CONGESTION, "reno");
+            // "ren\u00f6" would reach the kernel as "ren?" and fail with ENOENT naming a name nobody wrote.
+            assertRejected(() -> s.setOption(Options.TCP_CONGESTION, "ren\u00f6"), "TCP_CONGESTION", "ren\u00f6", "ASCII");
+            assertRejected(() -> s.setOption(Options.TCP_CONGESTION, "re\0no"), "TCP_CONGESTION", "ASCII");
+            assertEquals("reno", s.getOption(Options.TCP_CONGESTION));
+        }
+    }
+
+    @Test
     void kernelRefusalIsATypedErrno() throws Exception {
         try (StreamSocket s = StreamSocket.open(MptcpPolicy.DISABLED, StandardProtocolFamily.INET)) {
             var e = assertThrows(org.mptcpj.error.ErrnoException.class,
