@@ -62,9 +62,14 @@ public final class ServerStreamSocket extends NativeSocket {
      * for the JDK's sockets, {@link Duration#ZERO} (the default) means no limit.
      *
      * @throws IllegalArgumentException if {@code timeout} is negative
+     * @throws SocketClosedException if the socket is closed
      */
-    public void setAcceptTimeout(Duration timeout) {
-        acceptTimeoutNanos = timeoutNanos(timeout);
+    public void setAcceptTimeout(Duration timeout) throws SocketClosedException {
+        long nanos = timeoutNanos(timeout);
+        if (fd.isClosed()) {
+            throw new SocketClosedException("setAcceptTimeout");
+        }
+        acceptTimeoutNanos = nanos;
     }
 
     /**

@@ -13,6 +13,7 @@ import java.util.Objects;
 import org.mptcpj.bindings.linux.Linux;
 import org.mptcpj.bindings.linux.mptcp_info;
 import org.mptcpj.error.ErrnoException;
+import org.mptcpj.error.SocketClosedException;
 import org.mptcpj.info.MptcpFullInfo;
 import org.mptcpj.info.MptcpInfo;
 import org.mptcpj.info.SubflowAddresses;
@@ -173,11 +174,14 @@ public final class StreamSocket extends NativeSocket {
      * where keepalive reports {@code ETIMEDOUT} itself.
      *
      * @param grace how long a connection may have no subflow; {@code null} turns the watchdog off
+     * @throws IllegalArgumentException if {@code grace} is zero or negative
+     * @throws SocketClosedException if the socket is closed
      */
-    public void setDeadPeerWatchdog(Duration grace) {
+    public void setDeadPeerWatchdog(Duration grace) throws SocketClosedException {
         if (grace != null && (grace.isNegative() || grace.isZero())) {
             throw new IllegalArgumentException("dead-peer grace " + grace + " must be positive");
         }
+        checkOpen("setDeadPeerWatchdog");
         watchdogChosen = true;
         deadPeerGraceNanos = grace == null ? -1 : grace.toNanos();
         updateWatchdog();
@@ -238,9 +242,9 @@ public final class StreamSocket extends NativeSocket {
         return v.get(ValueLayout.JAVA_INT, 0);
     }
 
-    private void checkOpen(String operation) throws IOException {
+    private void checkOpen(String operation) throws SocketClosedException {
         if (fd.isClosed()) {
-            throw new org.mptcpj.error.SocketClosedException(operation);
+            throw new SocketClosedException(operation);
         }
     }
 
@@ -249,9 +253,12 @@ public final class StreamSocket extends NativeSocket {
      * stays usable). As for the JDK's sockets, {@link Duration#ZERO} (the default) means no limit.
      *
      * @throws IllegalArgumentException if {@code timeout} is negative
+     * @throws SocketClosedException if the socket is closed
      */
-    public void setReadTimeout(Duration timeout) {
-        readTimeoutNanos = timeoutNanos(timeout);
+    public void setReadTimeout(Duration timeout) throws SocketClosedException {
+        long nanos = timeoutNanos(timeout);
+        checkOpen("setReadTimeout");
+        readTimeoutNanos = nanos;
     }
 
     /**
@@ -278,6 +285,7 @@ public final class StreamSocket extends NativeSocket {
 
     private int readNative(MemorySegment dst) throws IOException {
         if (dst.byteSize() == 0) {
+            checkOpen("read"); // no system call, but a closed socket still says it is closed
             return 0;
         }
         long timeout = readTimeoutNanos;
@@ -316,6 +324,10 @@ public final class StreamSocket extends NativeSocket {
      */
     public void write(MemorySegment src) throws IOException {
         Objects.requireNonNull(src, "src");
+        if (src.byteSize() == 0) {
+            checkOpen("write"); // nothing to send, but a closed socket still says it is closed
+            return;
+        }
         if (src.isNative()) {
             writeNative(src);
             return;
