@@ -16,9 +16,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.mptcpj.error.SocketClosedException;
-import org.mptcpj.netns.NamespaceLab;
 import org.mptcpj.netns.NetworkNamespace;
 import org.mptcpj.testing.Require;
+import org.mptcpj.testkit.NamespaceLab;
 
 /** Connecting across a path that drops everything: the timeout, and close() waking a connecting thread. */
 class ConnectTest {
