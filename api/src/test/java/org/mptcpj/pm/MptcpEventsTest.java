@@ -2,7 +2,6 @@ package org.mptcpj.pm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -165,14 +164,23 @@ class MptcpEventsTest {
     @Test
     void subscriptionInOtherNamespaceSeesNothing() throws Exception {
         List<MptcpEvent> events = new CopyOnWriteArrayList<>();
+        List<MptcpEvent> own = new CopyOnWriteArrayList<>();
         try (NetNs other = NetNs.create("pm"); MptcpPathManager pm2 = MptcpPathManager.open(other.name());
-             MptcpEventSubscription sub = pm2.subscribe(events::add)) {
+             MptcpEventSubscription sub = pm2.subscribe(events::add);
+             MptcpEventSubscription control = NS.pm.subscribe(own::add)) {
+            long token;
             try (Loopback c = Loopback.open(NS.ns, true)) {
                 c.pingPong();
+                token = token(c.client);
             }
+            // The connection did make events, in its own namespace ...
+            await(own, "CLOSED", e -> e.type() == MptcpEventType.CLOSED && e.token() == token);
             Thread.sleep(200);
+            // ... and none of them reached the other namespace's subscription.
             assertEquals(List.of(), events);
-            assertNotNull(sub.toString());
+            assertEquals(0, sub.receivedEvents(), sub.toString());
+            assertTrue(control.receivedEvents() >= own.size() && own.size() >= 2, control.toString());
+            assertTrue(sub.toString().contains(other.name()), sub.toString());
         }
     }
 }
