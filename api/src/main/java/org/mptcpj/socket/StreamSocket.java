@@ -19,6 +19,8 @@ import org.mptcpj.info.MptcpInfo;
 import org.mptcpj.info.SubflowAddresses;
 import org.mptcpj.info.SubflowTcpInfos;
 import org.mptcpj.info.TcpInfo;
+import org.mptcpj.internal.access.InfoViewAccess;
+import org.mptcpj.internal.access.SharedSecrets;
 import org.mptcpj.internal.sys.GuardedFd;
 import org.mptcpj.internal.sys.Readiness;
 import org.mptcpj.internal.sys.SockAddrs;
@@ -42,6 +44,9 @@ public final class StreamSocket extends NativeSocket {
     private static final int HEAP_CHUNK = 64 * 1024;
     private static final ThreadLocal<MemorySegment> BOUNCE =
             ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(HEAP_CHUNK, 16));
+
+    /** The info views' reads, which are not public API (they take the descriptor). */
+    private static final InfoViewAccess INFO_VIEWS = SharedSecrets.infoViews();
 
     /** Grace period of the dead-peer watchdog when keepalive turns it on by default. */
     public static final Duration DEFAULT_DEAD_PEER_GRACE = Duration.ofMillis(500);
@@ -479,7 +484,7 @@ public final class StreamSocket extends NativeSocket {
      */
     public MptcpInfo mptcpInfo(MptcpInfo view) throws IOException {
         Objects.requireNonNull(view, "view");
-        return view.read(fd);
+        return INFO_VIEWS.read(view, fd);
     }
 
     /**
@@ -488,7 +493,7 @@ public final class StreamSocket extends NativeSocket {
      */
     public TcpInfo tcpInfo(TcpInfo view) throws IOException {
         Objects.requireNonNull(view, "view");
-        return view.read(fd);
+        return INFO_VIEWS.read(view, fd);
     }
 
     /**
@@ -499,7 +504,7 @@ public final class StreamSocket extends NativeSocket {
      */
     public SubflowTcpInfos subflowTcpInfos(SubflowTcpInfos view) throws IOException {
         Objects.requireNonNull(view, "view");
-        return view.read(fd);
+        return INFO_VIEWS.read(view, fd);
     }
 
     /**
@@ -509,7 +514,7 @@ public final class StreamSocket extends NativeSocket {
      */
     public SubflowAddresses subflowAddresses(SubflowAddresses view) throws IOException {
         Objects.requireNonNull(view, "view");
-        return view.read(fd);
+        return INFO_VIEWS.read(view, fd);
     }
 
     /**
@@ -520,6 +525,6 @@ public final class StreamSocket extends NativeSocket {
      */
     public MptcpFullInfo fullInfo(MptcpFullInfo view) throws IOException {
         Objects.requireNonNull(view, "view");
-        return view.read(fd);
+        return INFO_VIEWS.read(view, fd);
     }
 }

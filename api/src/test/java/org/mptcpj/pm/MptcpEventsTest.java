@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.mptcpj.bindings.linux.Linux;
 import org.mptcpj.info.MptcpInfo;
+import org.mptcpj.internal.access.SharedSecrets;
 import org.mptcpj.internal.sys.GuardedFd;
 import org.mptcpj.testing.Loopback;
 import org.mptcpj.testing.NetNs;
@@ -31,7 +32,7 @@ class MptcpEventsTest {
 
     /** The MPTCP connection token of {@code fd}, as events carry it. */
     static long token(GuardedFd fd) throws IOException {
-        return new MptcpInfo().read(fd).token();
+        return SharedSecrets.infoViews().read(new MptcpInfo(), fd).token();
     }
 
     static MptcpEvent await(List<MptcpEvent> events, String what, Predicate<MptcpEvent> p) throws InterruptedException {
