@@ -3,11 +3,9 @@ package org.mptcpj.socket;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.mptcpj.testing.ChildJvm;
 import org.mptcpj.testing.Commands;
 import org.mptcpj.testing.NetNs;
 import org.mptcpj.testing.Require;
@@ -24,19 +22,7 @@ class PolicyFallbackTest {
         Require.that(Commands.works("prlimit", "--version"), "prlimit (util-linux) is not installed");
         try (NetNs ns = NetNs.create("fallback")) {
             ns.exec("sysctl", "-qw", "net.mptcp.enabled=0");
-            List<String> cmd = new ArrayList<>(List.of("prlimit", "--nofile=1024:1024",
-                    ProcessHandle.current().info().command().orElseThrow(), "--enable-native-access=ALL-UNNAMED",
-                    "-cp", System.getProperty("java.class.path"), PolicyFallbackProbe.class.getName(), ns.name()));
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            String out;
-            try {
-                out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-                assertTrue(p.waitFor(30, TimeUnit.SECONDS), "child still running");
-            } finally {
-                p.destroyForcibly();
-            }
-            System.out.print(out);
-            assertEquals(0, p.exitValue(), "child failed:\n" + out);
+            String out = ChildJvm.run(List.of("prlimit", "--nofile=1024:1024"), PolicyFallbackProbe.class, ns.name());
 
             List<String> disabled = out.lines().filter(l -> l.startsWith("RESULT\tdisabled\t")).toList();
             assertEquals(List.of("RESULT\tdisabled\tfalse", "RESULT\tdisabled\tfalse", "RESULT\tdisabled\tfalse"),
