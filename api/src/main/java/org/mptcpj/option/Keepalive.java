@@ -39,15 +39,8 @@ public record Keepalive(boolean enabled, Duration idle, Duration interval, int c
     public Keepalive {
         Objects.requireNonNull(idle, "idle");
         Objects.requireNonNull(interval, "interval");
-        requireIntSeconds("TCP_KEEPIDLE", idle);
-        requireIntSeconds("TCP_KEEPINTVL", interval);
-    }
-
-    private static void requireIntSeconds(String option, Duration value) {
-        if (value.getNano() != 0 || value.getSeconds() != (int) value.getSeconds()) {
-            throw new IllegalArgumentException(option + ": " + value
-                    + " is not a whole number of seconds in the int range of getsockopt(2)");
-        }
+        OptionCodec.requireIntSeconds("TCP_KEEPIDLE", idle);
+        OptionCodec.requireIntSeconds("TCP_KEEPINTVL", interval);
     }
 
     /**
