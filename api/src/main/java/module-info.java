@@ -8,6 +8,12 @@
  *   <li>{@link org.mptcpj.netns}: sockets inside named network namespaces</li>
  * </ul>
  * All native calls live in the internal package {@code org.mptcpj.internal.sys}.
+ *
+ * <p>Arguments: a {@code null} passed to a constructor or method of these packages throws a
+ * {@link java.lang.NullPointerException} whose message is the parameter's name, before anything
+ * else happens, unless the parameter's Javadoc says what {@code null} means. Timeouts follow the
+ * JDK's rule: {@link java.time.Duration#ZERO} means no limit, a negative duration is an
+ * {@link java.lang.IllegalArgumentException}.
  */
 module org.mptcpj {
     requires org.mptcpj.bindings;

@@ -1,6 +1,7 @@
 package org.mptcpj.error;
 
 import java.io.IOException;
+import java.util.Objects;
 
 /**
  * A system call failed. The message names the operation, its interesting arguments, the errno by
@@ -24,7 +25,7 @@ public class ErrnoException extends IOException {
 
     /** As {@link #ErrnoException(String, int, String)}, with a hint appended to the message. */
     public ErrnoException(String operation, int errno, String text, String hint) {
-        super(operation + " failed: " + Errno.nameOf(errno) + " (" + errno + "): " + text
+        super(Objects.requireNonNull(operation, "operation") + " failed: " + Errno.nameOf(errno) + " (" + errno + "): " + Objects.requireNonNull(text, "text")
                 + (hint == null ? "" : "; " + hint));
         this.operation = operation;
         this.errno = errno;
@@ -52,6 +53,7 @@ public class ErrnoException extends IOException {
 
     /** {@return whether the errno is {@code e}} */
     public boolean is(Errno e) {
+        Objects.requireNonNull(e, "e");
         return errno == e.value();
     }
 }

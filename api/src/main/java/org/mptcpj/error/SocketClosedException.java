@@ -1,6 +1,7 @@
 package org.mptcpj.error;
 
 import java.io.IOException;
+import java.util.Objects;
 
 /** An operation was attempted on, or interrupted by the closing of, a closed socket. */
 public class SocketClosedException extends IOException {
@@ -8,6 +9,6 @@ public class SocketClosedException extends IOException {
 
     /** @param operation the operation that found the socket closed */
     public SocketClosedException(String operation) {
-        super(operation + ": socket is closed");
+        super(Objects.requireNonNull(operation, "operation") + ": socket is closed");
     }
 }

@@ -22,7 +22,7 @@ import org.mptcpj.internal.sys.SockAddrs;
  * {@code size_arrays_user} elements, each of {@code min(user, kernel)} bytes at that stride (it
  * writes the clamped sizes back into {@code size_sfinfo_user}/{@code size_tcpinfo_user}), and
  * copies {@code min(len - 40, sizeof(struct mptcp_info))} bytes of {@code mptcp_info}. When the
- * connection has more subflows than the arrays hold, {@link #read} grows the buffer and asks again;
+ * connection has more subflows than the arrays hold, a read ({@link org.mptcpj.socket.StreamSocket#fullInfo}) grows the buffer and asks again;
  * once it is large enough a read allocates nothing.
  *
  * <p>{@link #mptcpInfo()} and {@link #tcpInfo(int)} return views into this buffer, valid until the
@@ -102,7 +102,7 @@ public final class MptcpFullInfo {
      *         {@link #mptcpInfo()} view is empty.
      * @throws org.mptcpj.error.SocketClosedException if {@code fd} was closed
      */
-    public MptcpFullInfo read(GuardedFd fd) throws IOException {
+    MptcpFullInfo read(GuardedFd fd) throws IOException {
         count = 0;
         numSubflows = 0;
         mptcpInfo.point(mptcpInfoSlice, 0);

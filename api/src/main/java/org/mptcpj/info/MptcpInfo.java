@@ -5,6 +5,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import org.mptcpj.bindings.linux.Linux;
@@ -16,7 +17,7 @@ import org.mptcpj.internal.sys.GuardedFd;
  * {@code getsockopt(fd, SOL_MPTCP, MPTCP_INFO)} (Linux 5.16).
  *
  * <p>The view owns one native buffer of {@code sizeof(struct mptcp_info)} (96 bytes), allocated once
- * in an automatic arena; {@link #read(GuardedFd)} refills it in place and allocates nothing. Getters
+ * in an automatic arena; a read ({@link org.mptcpj.socket.StreamSocket#mptcpInfo}) refills it in place and allocates nothing. Getters
  * read straight from that buffer, so they see the values of the last {@code read}. A view is not
  * thread-safe: use it from one thread at a time, and take a {@link #snapshot()} to keep or share
  * values.
@@ -151,7 +152,7 @@ public final class MptcpInfo {
     private int returned;
     private final boolean readable;
 
-    /** Creates a view with its own native buffer; nothing is present until {@link #read(GuardedFd)}. */
+    /** Creates a view with its own native buffer; nothing is present until a read ({@link org.mptcpj.socket.StreamSocket#mptcpInfo}). */
     public MptcpInfo() {
         this(Arena.ofAuto().allocate(mptcp_info.layout()), 0, true);
     }
@@ -165,7 +166,7 @@ public final class MptcpInfo {
     /**
      * A view over {@code struct mptcp_info} bytes that something else filled, for example the
      * {@code mptcp_info} member of {@code struct mptcp_full_info} or an {@code INET_DIAG} attribute.
-     * The view reads {@code segment} in place; it cannot {@link #read(GuardedFd)}.
+     * The view reads {@code segment} in place; it cannot be refilled by a read ({@link org.mptcpj.socket.StreamSocket#mptcpInfo}).
      *
      * @param segment        the struct's first byte onwards, 8-byte aligned
      * @param returnedLength the number of valid bytes (fields ending beyond it are absent)
@@ -174,6 +175,7 @@ public final class MptcpInfo {
      *                                  or the segment is not 8-byte aligned
      */
     public static MptcpInfo wrap(MemorySegment segment, int returnedLength) {
+        Objects.requireNonNull(segment, "segment");
         Getsockopt.checkWrappable(segment, returnedLength);
         return new MptcpInfo(segment, returnedLength, false);
     }
@@ -198,7 +200,7 @@ public final class MptcpInfo {
      * @throws org.mptcpj.error.SocketClosedException if {@code fd} was closed
      * @throws IllegalStateException for a {@linkplain #wrap wrapped} view or a {@linkplain #snapshot snapshot}
      */
-    public MptcpInfo read(GuardedFd fd) throws IOException {
+    MptcpInfo read(GuardedFd fd) throws IOException {
         if (!readable) {
             throw new IllegalStateException("a wrapped view or snapshot cannot read");
         }
@@ -219,12 +221,13 @@ public final class MptcpInfo {
      * @param field the field to test
      */
     public boolean has(Field field) {
+        Objects.requireNonNull(field, "field");
         return field.minLength <= returned;
     }
 
     /**
      * {@return an immutable copy of the present bytes, on the Java heap} The copy's getters give the
-     * same answers as this view's now; it cannot {@link #read(GuardedFd)}.
+     * same answers as this view's now; it cannot be refilled by a read ({@link org.mptcpj.socket.StreamSocket#mptcpInfo}).
      */
     public MptcpInfo snapshot() {
         return new MptcpInfo(Getsockopt.heapCopy(segment, returned, SIZE), Math.min(returned, SIZE), false);

@@ -14,7 +14,7 @@ import org.mptcpj.internal.sys.SockAddrs;
  * <p>The buffer is a {@code struct mptcp_subflow_data} header ({@code size_subflow_data} = 16,
  * {@code size_user} = {@code sizeof(struct mptcp_subflow_addrs)}) followed by an array of
  * {@code struct mptcp_subflow_addrs}; when the connection has more subflows than the buffer holds,
- * {@link #read} grows it and asks again. A read allocates nothing once the buffer is large enough;
+ * a read ({@link org.mptcpj.socket.StreamSocket#subflowAddresses}) grows it and asks again. A read allocates nothing once the buffer is large enough;
  * {@link #local(int)} and {@link #remote(int)} allocate the {@link InetSocketAddress} they return.
  * Native memory comes from an automatic arena. Not thread-safe: use an instance from one thread at
  * a time.
@@ -52,7 +52,7 @@ public final class SubflowAddresses {
      *         socket. On failure {@link #count()} is 0.
      * @throws org.mptcpj.error.SocketClosedException if {@code fd} was closed
      */
-    public SubflowAddresses read(GuardedFd fd) throws IOException {
+    SubflowAddresses read(GuardedFd fd) throws IOException {
         data.read(fd);
         return this;
     }

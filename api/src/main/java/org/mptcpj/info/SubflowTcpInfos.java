@@ -13,7 +13,7 @@ import org.mptcpj.internal.sys.GuardedFd;
  * <p>The buffer is a {@code struct mptcp_subflow_data} header ({@code size_subflow_data} = 16,
  * {@code size_user} = {@link TcpInfo#SIZE}) followed by an array of {@code tcp_info}. The kernel
  * copies {@code min(size_user, size_kernel)} bytes per subflow, at that stride, and reports the
- * real number of subflows; when it has more subflows than the buffer holds, {@link #read} grows the
+ * real number of subflows; when it has more subflows than the buffer holds, a read ({@link org.mptcpj.socket.StreamSocket#subflowTcpInfos}) grows the
  * buffer and asks again. Once the buffer is large enough a read allocates nothing.
  *
  * <p>{@link #get(int)} and the iterator return one flyweight {@link TcpInfo}, re-pointed at each
@@ -53,7 +53,7 @@ public final class SubflowTcpInfos implements Iterable<TcpInfo> {
      *         socket. On failure {@link #count()} is 0.
      * @throws org.mptcpj.error.SocketClosedException if {@code fd} was closed
      */
-    public SubflowTcpInfos read(GuardedFd fd) throws IOException {
+    SubflowTcpInfos read(GuardedFd fd) throws IOException {
         data.read(fd);
         return this;
     }

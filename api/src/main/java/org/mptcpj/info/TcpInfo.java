@@ -6,6 +6,7 @@ import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import org.mptcpj.bindings.linux.Linux;
@@ -18,7 +19,7 @@ import org.mptcpj.internal.sys.GuardedFd;
  * {@link SubflowTcpInfos} and {@link MptcpFullInfo}.
  *
  * <p>A view created with {@link #TcpInfo()} owns one native buffer of {@code sizeof(struct tcp_info)}
- * (280 bytes on Linux 6.18), allocated once in an automatic arena; {@link #read(GuardedFd)} refills
+ * (280 bytes on Linux 6.18), allocated once in an automatic arena; a read ({@link org.mptcpj.socket.StreamSocket#tcpInfo}) refills
  * it in place and allocates nothing. Getters read straight from native memory. A view is not
  * thread-safe: use it from one thread at a time, and take a {@link #snapshot()} to keep or share
  * values.
@@ -239,7 +240,7 @@ public final class TcpInfo {
     private int returned;
     private final boolean readable;
 
-    /** Creates a view with its own native buffer; nothing is present until {@link #read(GuardedFd)}. */
+    /** Creates a view with its own native buffer; nothing is present until a read ({@link org.mptcpj.socket.StreamSocket#tcpInfo}). */
     public TcpInfo() {
         this(Arena.ofAuto().allocate(tcp_info.layout()), 0, true);
     }
@@ -258,7 +259,7 @@ public final class TcpInfo {
     /**
      * A view over {@code struct tcp_info} bytes that something else filled, for example an element of
      * a per-subflow array or an {@code INET_DIAG_INFO} attribute. The view reads {@code segment} in
-     * place; it cannot {@link #read(GuardedFd)}.
+     * place; it cannot be refilled by a read ({@link org.mptcpj.socket.StreamSocket#tcpInfo}).
      *
      * @param segment        the struct's first byte onwards, 8-byte aligned
      * @param returnedLength the number of valid bytes (fields ending beyond it are absent)
@@ -267,6 +268,7 @@ public final class TcpInfo {
      *                                  or the segment is not 8-byte aligned
      */
     public static TcpInfo wrap(MemorySegment segment, int returnedLength) {
+        Objects.requireNonNull(segment, "segment");
         Getsockopt.checkWrappable(segment, returnedLength);
         return new TcpInfo(segment, returnedLength, false);
     }
@@ -290,7 +292,7 @@ public final class TcpInfo {
      * @throws IllegalStateException for a {@linkplain #wrap wrapped} view, a flyweight of a container or a
      *         {@linkplain #snapshot snapshot}
      */
-    public TcpInfo read(GuardedFd fd) throws IOException {
+    TcpInfo read(GuardedFd fd) throws IOException {
         if (!readable) {
             throw new IllegalStateException("a wrapped view or snapshot cannot read");
         }
@@ -311,12 +313,13 @@ public final class TcpInfo {
      * @param field the field to test
      */
     public boolean has(Field field) {
+        Objects.requireNonNull(field, "field");
         return field.end <= returned;
     }
 
     /**
      * {@return an immutable copy of the present bytes, on the Java heap} The copy's getters give the
-     * same answers as this view's now; it cannot {@link #read(GuardedFd)}.
+     * same answers as this view's now; it cannot be refilled by a read ({@link org.mptcpj.socket.StreamSocket#tcpInfo}).
      */
     public TcpInfo snapshot() {
         return new TcpInfo(Getsockopt.heapCopy(segment, returned, SIZE), Math.min(returned, SIZE), false);

@@ -1,6 +1,7 @@
 package org.mptcpj.netns;
 
 import java.lang.foreign.Arena;
+import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import org.mptcpj.bindings.linux.Linux;
@@ -33,9 +34,10 @@ public final class NetworkNamespace {
      * @throws IllegalArgumentException if it cannot
      */
     public static String checkName(String name) {
-        if (name == null || name.isEmpty() || name.equals(".") || name.equals("..") || name.indexOf('/') >= 0
+        Objects.requireNonNull(name, "name");
+        if (name.isEmpty() || name.equals(".") || name.equals("..") || name.indexOf('/') >= 0
                 || name.indexOf('\0') >= 0 || name.length() > 255) {
-            throw new IllegalArgumentException("invalid network namespace name " + (name == null ? null : "'" + name + "'")
+            throw new IllegalArgumentException("invalid network namespace name '" + name + "'"
                     + ": must be a non-empty file name under " + RUN_NETNS);
         }
         return name;
@@ -58,6 +60,7 @@ public final class NetworkNamespace {
     public static <T> T call(String name, Callable<T> action) throws ErrnoException, ExecutionException,
             InterruptedException {
         checkName(name);
+        Objects.requireNonNull(action, "action");
         if (Thread.interrupted()) {
             throw new InterruptedException("interrupted before entering network namespace " + name);
         }

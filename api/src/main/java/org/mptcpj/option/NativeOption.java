@@ -2,6 +2,7 @@ package org.mptcpj.option;
 
 import java.lang.foreign.MemorySegment;
 import java.net.SocketOption;
+import java.util.Objects;
 
 /**
  * A socket option at the kernel level: its {@code setsockopt}/{@code getsockopt} level and name,
@@ -52,11 +53,14 @@ public final class NativeOption<T> implements SocketOption<T> {
      * @throws IllegalArgumentException naming the option, the value and the bound
      */
     public int encode(T value, MemorySegment dst) {
+        Objects.requireNonNull(value, "value");
+        Objects.requireNonNull(dst, "dst");
         return codec.encode(name, type.cast(value), dst);
     }
 
     /** {@return the value getsockopt wrote at {@code src}, {@code length} bytes long} */
     public T decode(MemorySegment src, int length) {
+        Objects.requireNonNull(src, "src");
         return codec.decode(src, length);
     }
 

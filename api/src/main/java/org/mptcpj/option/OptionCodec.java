@@ -41,6 +41,17 @@ abstract sealed class OptionCodec<T> {
         requireRange(option, " (seconds)", value.getSeconds(), min, max);
     }
 
+    /**
+     * A duration as the kernel may report it through {@code getsockopt(2)}: a whole number of
+     * seconds in the {@code int} range, whatever the bounds of {@code setsockopt(2)}.
+     */
+    static void requireIntSeconds(String option, Duration value) {
+        if (value.getNano() != 0 || value.getSeconds() != (int) value.getSeconds()) {
+            throw new IllegalArgumentException(option + ": " + value
+                    + " is not a whole number of seconds in the int range of getsockopt(2)");
+        }
+    }
+
     /** {@code int} 0/1. */
     static final class Flag extends OptionCodec<Boolean> {
         @Override
@@ -150,6 +161,7 @@ abstract sealed class OptionCodec<T> {
     static final class LingerCodec extends OptionCodec<Linger> {
         @Override
         int encode(String option, Linger value, MemorySegment dst) {
+            value.requireSettable();
             linger.l_onoff(dst, value.enabled() ? 1 : 0);
             linger.l_linger(dst, (int) value.timeout().getSeconds());
             return (int) linger.sizeof();
@@ -158,7 +170,7 @@ abstract sealed class OptionCodec<T> {
         @Override
         Linger decode(MemorySegment src, int length) {
             boolean on = linger.l_onoff(src) != 0;
-            return on ? Linger.seconds(linger.l_linger(src)) : Linger.OFF;
+            return on ? new Linger(true, Duration.ofSeconds(linger.l_linger(src))) : Linger.OFF;
         }
 
         @Override
@@ -177,7 +189,15 @@ abstract sealed class OptionCodec<T> {
 
         @Override
         int encode(String option, String value, MemorySegment dst) {
-            byte[] bytes = value == null ? new byte[0] : value.getBytes(StandardCharsets.US_ASCII);
+            // The kernel compares bytes (tcp_ca_find()); getBytes(US_ASCII) would turn others into '?'.
+            for (int i = 0; i < value.length(); i++) {
+                char c = value.charAt(i);
+                if (c == 0 || c > 127) {
+                    throw new IllegalArgumentException(option + ": \"" + value + "\" must be ASCII without NUL (character "
+                            + i + " is U+" + String.format("%04X", (int) c) + ")");
+                }
+            }
+            byte[] bytes = value.getBytes(StandardCharsets.US_ASCII);
             if (bytes.length == 0 || bytes.length > maxChars) {
                 throw new IllegalArgumentException(option + ": \"" + value + "\" must be 1.." + maxChars + " characters");
             }

@@ -60,7 +60,7 @@ public final class Options {
     /** {@code SO_LINGER}: how close() treats unsent data. */
     public static final NativeOption<Linger> SO_LINGER = new NativeOption<>("SO_LINGER", Linger.class,
             Linux.SOL_SOCKET(), Linux.SO_LINGER(), new OptionCodec.LingerCodec());
-    /** {@code TCP_CONGESTION}: congestion control algorithm, e.g. "cubic" (up to 15 characters). */
+    /** {@code TCP_CONGESTION}: congestion control algorithm, e.g. "cubic" (1..15 ASCII characters; others are rejected). */
     public static final NativeOption<String> TCP_CONGESTION = new NativeOption<>("TCP_CONGESTION", String.class,
             Linux.SOL_TCP(), Linux.TCP_CONGESTION(), new OptionCodec.Name(15));
 

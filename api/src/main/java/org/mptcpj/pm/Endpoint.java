@@ -34,6 +34,7 @@ public record Endpoint(int id, InetAddress address, int port, int ifIndex, Set<E
             throw new IllegalArgumentException("endpoint id " + id + " out of range 0.." + MAX_ID);
         }
         Objects.requireNonNull(address, "address");
+        Objects.requireNonNull(flags, "flags");
         if (port < 0 || port > 0xffff) {
             throw new IllegalArgumentException("endpoint port " + port + " out of range 0..65535");
         }
@@ -45,6 +46,8 @@ public record Endpoint(int id, InetAddress address, int port, int ifIndex, Set<E
 
     /** {@return an endpoint for {@code address} with a kernel-assigned id, no port, no interface} */
     public static Endpoint of(InetAddress address, EndpointFlag... flags) {
+        Objects.requireNonNull(address, "address");
+        Objects.requireNonNull(flags, "flags");
         EnumSet<EndpointFlag> s = EnumSet.noneOf(EndpointFlag.class);
         Collections.addAll(s, flags);
         return new Endpoint(0, address, 0, 0, s);

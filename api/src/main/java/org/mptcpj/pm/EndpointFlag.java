@@ -1,6 +1,7 @@
 package org.mptcpj.pm;
 
 import java.util.EnumSet;
+import java.util.Objects;
 import java.util.Set;
 import org.mptcpj.bindings.linux.Linux;
 
@@ -64,6 +65,7 @@ public enum EndpointFlag {
 
     /** {@return the bits of {@code flags}} */
     public static int toBits(Set<EndpointFlag> flags) {
+        Objects.requireNonNull(flags, "flags");
         int bits = 0;
         for (EndpointFlag f : flags) {
             bits |= f.bit;

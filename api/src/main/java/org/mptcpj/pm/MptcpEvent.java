@@ -2,6 +2,7 @@ package org.mptcpj.pm;
 
 import java.lang.foreign.MemorySegment;
 import java.net.InetAddress;
+import java.util.Objects;
 import org.mptcpj.bindings.linux.Linux;
 
 /**
@@ -37,6 +38,11 @@ public record MptcpEvent(MptcpEventType type, int rawType, long token, int famil
                          boolean serverSide) {
 
     private static final int MAX_ATTR = Linux.MPTCP_ATTR_SERVER_SIDE();
+
+    /** @throws NullPointerException for a null type ({@link MptcpEventType#UNKNOWN} stands for unknown ones) */
+    public MptcpEvent {
+        Objects.requireNonNull(type, "type");
+    }
 
     /**
      * Decodes the attributes of one event message.

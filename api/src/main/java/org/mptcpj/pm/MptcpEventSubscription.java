@@ -3,6 +3,7 @@ package org.mptcpj.pm;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -30,6 +31,11 @@ import org.slf4j.LoggerFactory;
  *   <li>both are logged (at most once a second) through SLF4J logger {@code org.mptcpj.pm.MptcpEventSubscription}.</li>
  * </ul>
  * {@link #close()} stops both threads and closes the socket; events still queued are discarded.
+ *
+ * <p>If the reader fails (an errno from {@code poll(2)} or {@code recv(2)}, or an unexpected
+ * exception), the subscription ends by itself: it closes its socket, {@link #isClosed()} becomes
+ * true, {@link #failure()} holds the error, and the listener receives it through
+ * {@link MptcpEventListener#onError} after the events queued before it.
  */
 public final class MptcpEventSubscription implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MptcpEventSubscription.class);
@@ -50,6 +56,7 @@ public final class MptcpEventSubscription implements AutoCloseable {
     private final Thread delivery;
     private final String name;
     private volatile boolean closed;
+    private volatile IOException failure;
     private long lastLog;
     private long loggedDrops;
     private long loggedOverruns;
@@ -90,12 +97,21 @@ public final class MptcpEventSubscription implements AutoCloseable {
                 maybeLog();
             }
         } catch (IOException e) {
-            if (!closed) {
-                LOG.error("{}: event reader stopped", name, e);
-            }
+            readerFailed(e);
         } catch (RuntimeException | Error e) {
-            LOG.error("{}: event reader failed", name, e);
+            readerFailed(new IOException(name + ": event reader failed: " + e, e));
         }
+    }
+
+    /** Ends the subscription from the reader thread; the delivery thread tells the listener. */
+    private void readerFailed(IOException e) {
+        if (closed) {
+            return; // close() stopped the reader: not a failure
+        }
+        LOG.error("{}: event reader stopped; the subscription is closed", name, e);
+        failure = e;
+        closed = true;
+        socket.close();
     }
 
     private void onMessage(int type, int cmd, MemorySegment msg, long from, long to) {
@@ -140,6 +156,21 @@ public final class MptcpEventSubscription implements AutoCloseable {
     }
 
     private void deliveryLoop() {
+        deliverUntilClosed();
+        IOException f = failure;
+        if (f != null) {
+            for (MptcpEvent e; (e = queue.poll()) != null; ) {
+                deliver(e);
+            }
+            try {
+                listener.onError(f);
+            } catch (RuntimeException | Error t) {
+                LOG.warn("{}: MPTCP event listener threw on the reader's failure", name, t);
+            }
+        }
+    }
+
+    private void deliverUntilClosed() {
         while (!closed) {
             MptcpEvent e;
             try {
@@ -153,11 +184,15 @@ public final class MptcpEventSubscription implements AutoCloseable {
             if (e == null || closed) {
                 continue;
             }
-            try {
-                listener.onEvent(e);
-            } catch (RuntimeException | Error t) {
-                LOG.warn("{}: MPTCP event listener threw on {}", name, e, t);
-            }
+            deliver(e);
+        }
+    }
+
+    private void deliver(MptcpEvent e) {
+        try {
+            listener.onEvent(e);
+        } catch (RuntimeException | Error t) {
+            LOG.warn("{}: MPTCP event listener threw on {}", name, e, t);
         }
     }
 
@@ -181,9 +216,14 @@ public final class MptcpEventSubscription implements AutoCloseable {
         return received.get();
     }
 
-    /** {@return whether {@link #close()} was called} */
+    /** {@return whether {@link #close()} was called or the reader failed ({@link #failure()})} */
     public boolean isClosed() {
         return closed;
+    }
+
+    /** {@return the error that ended the subscription's reader, or empty while it runs or after a plain close()} */
+    public Optional<IOException> failure() {
+        return Optional.ofNullable(failure);
     }
 
     /**

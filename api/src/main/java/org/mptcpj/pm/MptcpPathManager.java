@@ -91,6 +91,7 @@ public final class MptcpPathManager implements AutoCloseable {
      * @throws java.io.InterruptedIOException if the calling thread was interrupted before entering it
      */
     public static MptcpPathManager open(String netns) throws IOException {
+        Objects.requireNonNull(netns, "netns");
         NetworkNamespace.checkName(netns);
         return open0(netns);
     }
@@ -276,6 +277,7 @@ public final class MptcpPathManager implements AutoCloseable {
      *                                  for a SIGNAL or IMPLICIT endpoint
      */
     public void setEndpointFlags(int id, Set<EndpointFlag> flags) throws IOException {
+        Objects.requireNonNull(flags, "flags");
         checkId(id, 1);
         for (EndpointFlag f : flags) {
             if (f != EndpointFlag.BACKUP && f != EndpointFlag.FULLMESH) {
@@ -334,6 +336,7 @@ public final class MptcpPathManager implements AutoCloseable {
      * @throws NetlinkErrorException {@code EINVAL} for an unknown token or when the in-kernel PM is selected
      */
     public void announce(long token, Endpoint endpoint) throws IOException {
+        Objects.requireNonNull(endpoint, "endpoint");
         checkToken(token);
         checkId(endpoint.id(), 1);
         checkAddress(endpoint.address());
@@ -372,6 +375,8 @@ public final class MptcpPathManager implements AutoCloseable {
      * @throws IllegalArgumentException if families differ, the remote port is 0, or flags other than BACKUP are given
      */
     public void createSubflow(long token, Endpoint local, InetSocketAddress remote) throws IOException {
+        Objects.requireNonNull(local, "local");
+        Objects.requireNonNull(remote, "remote");
         checkToken(token);
         checkAddress(local.address());
         InetAddress r = checkRemote(remote, local.address(), true);
@@ -396,6 +401,8 @@ public final class MptcpPathManager implements AutoCloseable {
      * @throws NetlinkErrorException {@code ESRCH}/{@code EINVAL} if there is no such subflow or token
      */
     public void destroySubflow(long token, InetSocketAddress local, InetSocketAddress remote) throws IOException {
+        Objects.requireNonNull(local, "local");
+        Objects.requireNonNull(remote, "remote");
         checkToken(token);
         InetAddress l = checkRemote(local, null, true);
         InetAddress r = checkRemote(remote, l, true);
@@ -416,6 +423,8 @@ public final class MptcpPathManager implements AutoCloseable {
      */
     public void setSubflowBackup(long token, InetSocketAddress local, InetSocketAddress remote, boolean backup)
             throws IOException {
+        Objects.requireNonNull(local, "local");
+        Objects.requireNonNull(remote, "remote");
         checkToken(token);
         InetAddress l = checkRemote(local, null, false);
         InetAddress r = checkRemote(remote, l, true);

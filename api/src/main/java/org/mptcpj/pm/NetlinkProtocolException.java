@@ -1,5 +1,7 @@
 package org.mptcpj.pm;
 
+import java.util.Objects;
+
 /**
  * The kernel (or whatever fed the parser) sent netlink bytes that break the wire format: a message
  * or attribute whose length is shorter than its header or runs past the end of its container, a
@@ -12,6 +14,6 @@ public class NetlinkProtocolException extends IllegalStateException {
 
     /** @param message what was malformed, and where */
     public NetlinkProtocolException(String message) {
-        super(message);
+        super(Objects.requireNonNull(message, "message"));
     }
 }

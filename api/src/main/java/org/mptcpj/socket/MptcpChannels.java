@@ -35,7 +35,7 @@ public final class MptcpChannels {
      * @throws UnsupportedOperationException if the JVM lacks {@value #REQUIRED_FLAG}
      */
     public static SocketChannel openSocketChannel(MptcpPolicy policy, ProtocolFamily family) throws IOException {
-        return replaceSocket(SocketChannel.open(family), policy, family);
+        return replaceSocket(SocketChannel.open(java.util.Objects.requireNonNull(family, "family")), policy, family);
     }
 
     /**
@@ -46,7 +46,7 @@ public final class MptcpChannels {
      */
     public static ServerSocketChannel openServerSocketChannel(MptcpPolicy policy, ProtocolFamily family)
             throws IOException {
-        return replaceSocket(ServerSocketChannel.open(family), policy, family);
+        return replaceSocket(ServerSocketChannel.open(java.util.Objects.requireNonNull(family, "family")), policy, family);
     }
 
     private static <C extends NetworkChannel> C replaceSocket(C channel, MptcpPolicy policy, ProtocolFamily family)

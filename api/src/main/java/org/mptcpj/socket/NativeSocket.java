@@ -8,7 +8,11 @@ import java.net.InetSocketAddress;
 import java.net.ProtocolFamily;
 import java.net.SocketOption;
 import java.net.StandardProtocolFamily;
+import java.time.Duration;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.mptcpj.bindings.linux.Linux;
 import org.mptcpj.error.ErrnoException;
 import org.mptcpj.error.MptcpUnavailableException;
@@ -69,6 +73,8 @@ public abstract sealed class NativeSocket implements AutoCloseable permits Strea
 
     /** As {@link #create(MptcpPolicy, ProtocolFamily)}, with {@code extraType} (SOCK_NONBLOCK or 0) in the type. */
     static Created create(MptcpPolicy policy, ProtocolFamily protocolFamily, int extraType) throws ErrnoException {
+        Objects.requireNonNull(policy, "policy");
+        Objects.requireNonNull(protocolFamily, "family");
         int family = familyOf(protocolFamily);
         int type = Linux.SOCK_STREAM() | extraType | Linux.SOCK_CLOEXEC();
         if (policy != MptcpPolicy.DISABLED) {
@@ -76,13 +82,19 @@ public abstract sealed class NativeSocket implements AutoCloseable permits Strea
             if (r >= 0) {
                 return new Created(new GuardedFd(r), family, true, null);
             }
-            String reason = refusalReason(-r);
             String op = "socket(" + protocolFamily + ", SOCK_STREAM, IPPROTO_MPTCP)";
+            if (!meansNoMptcp(-r)) {
+                // EMFILE, ENFILE, ENOBUFS, an LSM's EACCES...: TCP would fail too, or the refusal is policy.
+                throw Sys.error(op, r);
+            }
+            String reason = refusalReason(-r);
             if (policy == MptcpPolicy.REQUIRED) {
                 throw new MptcpUnavailableException(op, -r, Sys.strerror(-r), reason);
             }
             String refusal = reason + " (" + Sys.error(op, r).getMessage() + ")";
-            LOG.info("MPTCP preferred but unavailable, using TCP: {}", refusal);
+            if (LOGGED_FALLBACKS.add(-r)) {
+                LOG.info("MPTCP preferred but unavailable, using TCP (logged once per cause): {}", refusal);
+            }
             int tcp = Sys.socket(family, type, Linux.IPPROTO_TCP());
             if (tcp < 0) {
                 throw Sys.error("socket(" + protocolFamily + ", SOCK_STREAM, IPPROTO_TCP)", tcp);
@@ -96,6 +108,19 @@ public abstract sealed class NativeSocket implements AutoCloseable permits Strea
         return new Created(new GuardedFd(tcp), family, false, null);
     }
 
+    /** The errnos of {@code socket(IPPROTO_MPTCP)} whose fallback to TCP was logged already. */
+    private static final Set<Integer> LOGGED_FALLBACKS = ConcurrentHashMap.newKeySet();
+
+    /**
+     * Whether an errno of {@code socket(IPPROTO_MPTCP)} means "no MPTCP here": {@code ENOPROTOOPT}
+     * (net.mptcp.enabled=0, mptcp_init_sock()), {@code EPROTONOSUPPORT} or {@code EINVAL} (no
+     * CONFIG_MPTCP, kernel before 5.6), {@code EAFNOSUPPORT} (INET6 without CONFIG_MPTCP_IPV6).
+     */
+    static boolean meansNoMptcp(int errno) {
+        return errno == Linux.ENOPROTOOPT() || errno == Linux.EPROTONOSUPPORT() || errno == Linux.EINVAL()
+                || errno == Linux.EAFNOSUPPORT();
+    }
+
     private static String refusalReason(int errno) {
         if (errno == Linux.ENOPROTOOPT()) {
             return "MPTCP is disabled: sysctl net.mptcp.enabled=0";
@@ -106,7 +131,7 @@ public abstract sealed class NativeSocket implements AutoCloseable permits Strea
         if (errno == Linux.EAFNOSUPPORT()) {
             return "the kernel has no MPTCP for this address family (CONFIG_MPTCP_IPV6)";
         }
-        return "the kernel refused an MPTCP socket";
+        throw new AssertionError("not a 'no MPTCP' errno: " + errno);
     }
 
     record Created(GuardedFd fd, int family, boolean mptcp, String refusal) {
@@ -149,6 +174,8 @@ public abstract sealed class NativeSocket implements AutoCloseable permits Strea
      * @throws ErrnoException e.g. {@code ENOPROTOOPT} or {@code EOPNOTSUPP} if the kernel refuses the option
      */
     public <T> void setOption(SocketOption<T> option, T value) throws IOException {
+        Objects.requireNonNull(option, "option");
+        Objects.requireNonNull(value, "value");
         NativeOption<T> o = nativeOption(option);
         MemorySegment buf = ThreadScratch.buffer();
         int len = o.encode(value, buf);
@@ -211,7 +238,26 @@ public abstract sealed class NativeSocket implements AutoCloseable permits Strea
         return new ErrnoException(operation, errno, Sys.strerror(errno), hint);
     }
 
+    private static final Duration LONGEST_NANOS = Duration.ofNanos(Long.MAX_VALUE);
+
+    /**
+     * The JDK's rule for timeouts ({@link java.net.Socket#setSoTimeout}): {@link Duration#ZERO}
+     * means no limit ({@return -1 then, else the timeout in nanoseconds, capped at
+     * Long.MAX_VALUE}); a negative timeout is an {@link IllegalArgumentException}.
+     */
+    static long timeoutNanos(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isNegative()) {
+            throw new IllegalArgumentException("timeout " + timeout + " is negative (zero means no limit)");
+        }
+        if (timeout.isZero()) {
+            return -1;
+        }
+        return timeout.compareTo(LONGEST_NANOS) >= 0 ? Long.MAX_VALUE : timeout.toNanos();
+    }
+
     private static <T> NativeOption<T> nativeOption(SocketOption<T> option) {
+        Objects.requireNonNull(option, "option");
         if (option instanceof NativeOption<T> n) {
             return n;
         }
@@ -224,10 +270,13 @@ public abstract sealed class NativeSocket implements AutoCloseable permits Strea
      * socket the kernel propagates them to every subflow (for settings made before {@code connect()},
      * only since upstream commit 648de37416b3, Linux 6.17 and stable backports).
      *
+     * @throws IllegalArgumentException if a value is outside what {@code setsockopt(2)} accepts
+     *         ({@link Keepalive#requireSettable()}), before any call
      * @throws ErrnoException if the kernel refuses one of them (older kernels answer
      *         {@code EOPNOTSUPP} for {@code TCP_KEEP*} on MPTCP sockets)
      */
     public void setKeepalive(Keepalive keepalive) throws IOException {
+        Objects.requireNonNull(keepalive, "keepalive").requireSettable(); // all checked before the first call
         if (keepalive.enabled()) {
             setOption(Options.TCP_KEEPIDLE, keepalive.idle());
             setOption(Options.TCP_KEEPINTVL, keepalive.interval());
@@ -236,7 +285,12 @@ public abstract sealed class NativeSocket implements AutoCloseable permits Strea
         setOption(Options.SO_KEEPALIVE, keepalive.enabled());
     }
 
-    /** {@return the keepalive settings the kernel holds for this socket (four getsockopt calls)} */
+    /**
+     * {@return the keepalive settings the kernel holds for this socket (four getsockopt calls)}
+     * Never fails on a value the kernel holds: a socket that did not set the knobs reports the
+     * system defaults ({@code net.ipv4.tcp_keepalive_time/intvl/probes}, per network namespace),
+     * which may exceed what {@link #setKeepalive} accepts.
+     */
     public Keepalive keepalive() throws IOException {
         return new Keepalive(getOption(Options.SO_KEEPALIVE), getOption(Options.TCP_KEEPIDLE),
                 getOption(Options.TCP_KEEPINTVL), getOption(Options.TCP_KEEPCNT));
@@ -265,6 +319,7 @@ public abstract sealed class NativeSocket implements AutoCloseable permits Strea
 
     /** Binds with {@code bind(2)}. */
     void bindTo(InetSocketAddress address) throws IOException {
+        Objects.requireNonNull(address, "local");
         MemorySegment buf = ThreadScratch.buffer();
         int len = SockAddrs.write(address, family, buf);
         int s = fd.acquire("bind");

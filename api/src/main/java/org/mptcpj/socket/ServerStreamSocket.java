@@ -57,9 +57,19 @@ public final class ServerStreamSocket extends NativeSocket {
         return this;
     }
 
-    /** Sets how long {@link #accept()} may block; {@code null} or zero means without limit. */
-    public void setAcceptTimeout(Duration timeout) {
-        acceptTimeoutNanos = timeout == null || timeout.isZero() ? -1 : timeout.toNanos();
+    /**
+     * Sets how long {@link #accept()} may block before it throws {@link SocketTimeoutException}. As
+     * for the JDK's sockets, {@link Duration#ZERO} (the default) means no limit.
+     *
+     * @throws IllegalArgumentException if {@code timeout} is negative
+     * @throws SocketClosedException if the socket is closed
+     */
+    public void setAcceptTimeout(Duration timeout) throws SocketClosedException {
+        long nanos = timeoutNanos(timeout);
+        if (fd.isClosed()) {
+            throw new SocketClosedException("setAcceptTimeout");
+        }
+        acceptTimeoutNanos = nanos;
     }
 
     /**

@@ -9,14 +9,18 @@ import java.net.ProtocolFamily;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.Objects;
 import org.mptcpj.bindings.linux.Linux;
 import org.mptcpj.bindings.linux.mptcp_info;
 import org.mptcpj.error.ErrnoException;
+import org.mptcpj.error.SocketClosedException;
 import org.mptcpj.info.MptcpFullInfo;
 import org.mptcpj.info.MptcpInfo;
 import org.mptcpj.info.SubflowAddresses;
 import org.mptcpj.info.SubflowTcpInfos;
 import org.mptcpj.info.TcpInfo;
+import org.mptcpj.internal.access.InfoViewAccess;
+import org.mptcpj.internal.access.SharedSecrets;
 import org.mptcpj.internal.sys.GuardedFd;
 import org.mptcpj.internal.sys.Readiness;
 import org.mptcpj.internal.sys.SockAddrs;
@@ -40,6 +44,9 @@ public final class StreamSocket extends NativeSocket {
     private static final int HEAP_CHUNK = 64 * 1024;
     private static final ThreadLocal<MemorySegment> BOUNCE =
             ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(HEAP_CHUNK, 16));
+
+    /** The info views' reads, which are not public API (they take the descriptor). */
+    private static final InfoViewAccess INFO_VIEWS = SharedSecrets.infoViews();
 
     /** Grace period of the dead-peer watchdog when keepalive turns it on by default. */
     public static final Duration DEFAULT_DEAD_PEER_GRACE = Duration.ofMillis(500);
@@ -93,23 +100,28 @@ public final class StreamSocket extends NativeSocket {
     }
 
     /**
-     * Connects with {@code connect(2)}, waiting at most {@code timeout} for the handshake.
+     * Connects with {@code connect(2)}, waiting at most {@code timeout} for the handshake;
+     * {@link Duration#ZERO} means no limit, as for the JDK's {@code Socket.connect(address, 0)}
+     * (the kernel then gives up after its SYN retries, {@code ETIMEDOUT}).
      *
+     * @throws IllegalArgumentException if {@code timeout} is negative (the socket stays open)
      * @throws SocketTimeoutException if the timeout passes (the socket is then closed, as the JDK does)
      * @throws ErrnoException with the handshake's errno from {@code SO_ERROR}, e.g. {@code ECONNREFUSED}
      */
     public StreamSocket connect(InetSocketAddress remote, Duration timeout) throws IOException {
+        Objects.requireNonNull(remote, "remote");
+        long timeoutNanos = timeoutNanos(timeout);
         MemorySegment buf = ThreadScratch.buffer();
         int len = SockAddrs.write(remote, family, buf);
-        long deadline = System.nanoTime() + timeout.toNanos();
+        long deadline = System.nanoTime() + timeoutNanos;
         int s = fd.acquire("connect");
         boolean timedOut = false;
         try {
             int r = Sys.connect(s, buf, len);
             if (r == -Linux.EINPROGRESS()) {
                 for (;;) {
-                    long left = deadline - System.nanoTime();
-                    if (left <= 0) {
+                    long left = timeoutNanos < 0 ? -1 : deadline - System.nanoTime();
+                    if (timeoutNanos >= 0 && left <= 0) {
                         timedOut = true;
                         throw new SocketTimeoutException("connect(fd " + s + ", " + remote + ") timed out after " + timeout);
                     }
@@ -167,11 +179,14 @@ public final class StreamSocket extends NativeSocket {
      * where keepalive reports {@code ETIMEDOUT} itself.
      *
      * @param grace how long a connection may have no subflow; {@code null} turns the watchdog off
+     * @throws IllegalArgumentException if {@code grace} is zero or negative
+     * @throws SocketClosedException if the socket is closed
      */
-    public void setDeadPeerWatchdog(Duration grace) {
+    public void setDeadPeerWatchdog(Duration grace) throws SocketClosedException {
         if (grace != null && (grace.isNegative() || grace.isZero())) {
             throw new IllegalArgumentException("dead-peer grace " + grace + " must be positive");
         }
+        checkOpen("setDeadPeerWatchdog");
         watchdogChosen = true;
         deadPeerGraceNanos = grace == null ? -1 : grace.toNanos();
         updateWatchdog();
@@ -232,15 +247,23 @@ public final class StreamSocket extends NativeSocket {
         return v.get(ValueLayout.JAVA_INT, 0);
     }
 
-    private void checkOpen(String operation) throws IOException {
+    private void checkOpen(String operation) throws SocketClosedException {
         if (fd.isClosed()) {
-            throw new org.mptcpj.error.SocketClosedException(operation);
+            throw new SocketClosedException(operation);
         }
     }
 
-    /** Sets how long a read may block; {@code null} or zero means without limit. */
-    public void setReadTimeout(Duration timeout) {
-        readTimeoutNanos = timeout == null || timeout.isZero() ? -1 : timeout.toNanos();
+    /**
+     * Sets how long a read may block before it throws {@link SocketTimeoutException} (the socket
+     * stays usable). As for the JDK's sockets, {@link Duration#ZERO} (the default) means no limit.
+     *
+     * @throws IllegalArgumentException if {@code timeout} is negative
+     * @throws SocketClosedException if the socket is closed
+     */
+    public void setReadTimeout(Duration timeout) throws SocketClosedException {
+        long nanos = timeoutNanos(timeout);
+        checkOpen("setReadTimeout");
+        readTimeoutNanos = nanos;
     }
 
     /**
@@ -252,6 +275,7 @@ public final class StreamSocket extends NativeSocket {
      * @throws ErrnoException e.g. {@code ECONNRESET}, {@code ETIMEDOUT} (keepalive or user timeout expired)
      */
     public int read(MemorySegment dst) throws IOException {
+        Objects.requireNonNull(dst, "dst");
         if (dst.isNative()) {
             return readNative(dst);
         }
@@ -266,6 +290,7 @@ public final class StreamSocket extends NativeSocket {
 
     private int readNative(MemorySegment dst) throws IOException {
         if (dst.byteSize() == 0) {
+            checkOpen("read"); // no system call, but a closed socket still says it is closed
             return 0;
         }
         long timeout = readTimeoutNanos;
@@ -303,6 +328,11 @@ public final class StreamSocket extends NativeSocket {
      * @throws ErrnoException e.g. {@code EPIPE}, {@code ECONNRESET}
      */
     public void write(MemorySegment src) throws IOException {
+        Objects.requireNonNull(src, "src");
+        if (src.byteSize() == 0) {
+            checkOpen("write"); // nothing to send, but a closed socket still says it is closed
+            return;
+        }
         if (src.isNative()) {
             writeNative(src);
             return;
@@ -361,6 +391,7 @@ public final class StreamSocket extends NativeSocket {
      * @return bytes read, or -1 at end of stream
      */
     public int read(ByteBuffer dst) throws IOException {
+        Objects.requireNonNull(dst, "dst");
         int n = read(MemorySegment.ofBuffer(dst)); // the segment covers position..limit
         if (n > 0) {
             dst.position(dst.position() + n);
@@ -370,17 +401,20 @@ public final class StreamSocket extends NativeSocket {
 
     /** Writes all remaining bytes of a buffer (a heap buffer through one native copy). */
     public void write(ByteBuffer src) throws IOException {
+        Objects.requireNonNull(src, "src");
         write(MemorySegment.ofBuffer(src));
         src.position(src.limit());
     }
 
     /** Reads into {@code b[off..off+len)}; {@return bytes read, or -1 at end of stream} */
     public int read(byte[] b, int off, int len) throws IOException {
+        Objects.requireNonNull(b, "b");
         return read(ByteBuffer.wrap(b, off, len));
     }
 
     /** Writes all of {@code b[off..off+len)}. */
     public void write(byte[] b, int off, int len) throws IOException {
+        Objects.requireNonNull(b, "b");
         write(ByteBuffer.wrap(b, off, len));
     }
 
@@ -449,7 +483,8 @@ public final class StreamSocket extends NativeSocket {
      * @throws ErrnoException {@code EOPNOTSUPP} on a TCP socket or a connection that fell back to TCP
      */
     public MptcpInfo mptcpInfo(MptcpInfo view) throws IOException {
-        return view.read(fd);
+        Objects.requireNonNull(view, "view");
+        return INFO_VIEWS.read(view, fd);
     }
 
     /**
@@ -457,7 +492,8 @@ public final class StreamSocket extends NativeSocket {
      * socket the kernel answers for the first subflow; use {@link #subflowTcpInfos} for all of them.
      */
     public TcpInfo tcpInfo(TcpInfo view) throws IOException {
-        return view.read(fd);
+        Objects.requireNonNull(view, "view");
+        return INFO_VIEWS.read(view, fd);
     }
 
     /**
@@ -467,7 +503,8 @@ public final class StreamSocket extends NativeSocket {
      * @throws ErrnoException {@code EOPNOTSUPP} on a TCP socket or a fallen-back connection
      */
     public SubflowTcpInfos subflowTcpInfos(SubflowTcpInfos view) throws IOException {
-        return view.read(fd);
+        Objects.requireNonNull(view, "view");
+        return INFO_VIEWS.read(view, fd);
     }
 
     /**
@@ -476,7 +513,8 @@ public final class StreamSocket extends NativeSocket {
      * @throws ErrnoException {@code EOPNOTSUPP} on a TCP socket or a fallen-back connection
      */
     public SubflowAddresses subflowAddresses(SubflowAddresses view) throws IOException {
-        return view.read(fd);
+        Objects.requireNonNull(view, "view");
+        return INFO_VIEWS.read(view, fd);
     }
 
     /**
@@ -486,6 +524,7 @@ public final class StreamSocket extends NativeSocket {
      * @throws ErrnoException {@code EOPNOTSUPP} on a TCP socket, a fallen-back connection, or a kernel before 6.5
      */
     public MptcpFullInfo fullInfo(MptcpFullInfo view) throws IOException {
-        return view.read(fd);
+        Objects.requireNonNull(view, "view");
+        return INFO_VIEWS.read(view, fd);
     }
 }

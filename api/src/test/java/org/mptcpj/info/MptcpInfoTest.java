@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.net.InetSocketAddress;
+import java.util.Objects;
 import org.junit.jupiter.api.Test;
 import org.mptcpj.bindings.linux.Linux;
 import org.mptcpj.error.ErrnoException;
@@ -34,6 +35,7 @@ class MptcpInfoTest {
 
     @Test
     void liveConnectionBothSides() throws Exception {
+        Require.that(Commands.works("ss", "-V"), "ss (iproute2) is not installed");
         try (Loopback lo = Loopback.open(true)) {
             for (GuardedFd fd : new GuardedFd[] {lo.client, lo.server}) {
                 MptcpInfo info = new MptcpInfo().read(fd);
@@ -50,7 +52,10 @@ class MptcpInfoTest {
                 assertEquals(1, new SubflowTcpInfos().read(fd).numSubflows());
                 assertFalse(info.isFallback());
                 assertNotEquals(0L, info.token());
-                assertTrue(info.token() >= 0 && info.token() <= 0xffff_ffffL);
+                // ss reads the token through its own netlink path (inet_diag): a sign-extended or
+                // misplaced read differs from it.
+                String ss = Commands.ss("mptcp", Loopback.localAddress(fd), Loopback.peerAddress(fd), "-Mtin");
+                assertEquals(Long.parseUnsignedLong(Commands.field(ss, "token:"), 16), info.token(), ss);
                 assertTrue(info.toString().startsWith("subflows:0 add_addr_signal:0"), info.toString());
                 assertTrue(info.toString().contains(" token:" + Long.toHexString(info.token())), info.toString());
             }
@@ -95,25 +100,27 @@ class MptcpInfoTest {
             assertTrue(c.bytesSent().orElseThrow() >= N, c.toString());
             assertEquals(N, c.bytesAcked().orElseThrow(), c.toString());
             assertEquals(N, s.bytesReceived().orElseThrow(), s.toString());
-            // Not asserted zero: MPTCP counts data-level reinjections here even on loopback (seen: 32608).
-            assertTrue(c.bytesRetrans().orElseThrow() >= 0);
             assertTrue(c.toString().contains(" bytes_sent:" + c.bytesSent().orElseThrow()), c.toString());
 
-            if (Commands.works("ss", "-V")) {
-                // iproute2 6.1 prints no MPTCP byte counters; the single subflow carries all data, so its
-                // tcp_info bytes_sent (printed by ss) is the same count, give or take data-level
-                // retransmissions (reinjections) and a little slack.
-                InetSocketAddress cl = Loopback.localAddress(lo.client);
-                InetSocketAddress sv = Loopback.localAddress(lo.server);
-                String ss = Commands.ss("mptcp", cl, sv, "-Mtin");
-                String mptcpBytes = Commands.field(ss, "bytes_sent:");
-                if (mptcpBytes != null) { // newer ss
-                    assertEquals(c.bytesSent().orElseThrow(), Long.parseLong(mptcpBytes), 1000, ss);
-                }
-                String sub = Commands.ss("tcp", cl, sv, "-Mtin");
-                assertEquals(c.bytesSent().orElseThrow(), Long.parseLong(Commands.field(sub, "bytes_sent:")),
-                        c.bytesRetrans().orElseThrow() + N / 100.0, sub + " vs " + c);
+            // The one subflow carried every byte the connection sent, new (MPTCP bytes_sent) and
+            // reinjected (MPTCP bytes_retrans, non-zero on loopback now and then: seen 14488, 32608),
+            // plus its own TCP retransmissions. ss prints the subflow's counters (iproute2 6.1 has no
+            // MPTCP byte counters), so: subflow bytes_sent - bytes_retrans = MPTCP bytes_sent + bytes_retrans.
+            Require.that(Commands.works("ss", "-V"), "ss (iproute2) is not installed");
+            InetSocketAddress cl = Loopback.localAddress(lo.client);
+            InetSocketAddress sv = Loopback.localAddress(lo.server);
+            String ss = Commands.ss("mptcp", cl, sv, "-Mtin");
+            String mptcpBytes = Commands.field(ss, "bytes_sent:");
+            if (mptcpBytes != null) { // newer ss
+                assertEquals(c.bytesSent().orElseThrow(), Long.parseLong(mptcpBytes), ss);
             }
+            String sub = Commands.ss("tcp", cl, sv, "-Mtin");
+            MptcpInfo again = new MptcpInfo().read(lo.client);
+            assertEquals(c.bytesSent(), again.bytesSent(), "the connection is idle: " + c + " vs " + again);
+            assertEquals(c.bytesRetrans(), again.bytesRetrans(), "the connection is idle: " + c + " vs " + again);
+            long subflowNew = Long.parseLong(Commands.field(sub, "bytes_sent:"))
+                    - Long.parseLong(Objects.requireNonNullElse(Commands.field(sub, "bytes_retrans:"), "0"));
+            assertEquals(subflowNew, c.bytesSent().orElseThrow() + c.bytesRetrans().orElseThrow(), sub + " vs " + c);
         }
     }
 

@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
 import org.mptcpj.info.MptcpFullInfo;
-import org.mptcpj.netns.NamespaceLab;
 import org.mptcpj.netns.NetworkNamespace;
 import org.mptcpj.option.Keepalive;
 import org.mptcpj.pm.Limits;
@@ -17,6 +16,7 @@ import org.mptcpj.pm.MptcpPathManager;
 import org.mptcpj.socket.MptcpPolicy;
 import org.mptcpj.socket.ServerStreamSocket;
 import org.mptcpj.socket.StreamSocket;
+import org.mptcpj.testkit.NamespaceLab;
 
 /**
  * A direct {@link NamespaceLab} (client and server joined by {@code paths} veth pairs, path

@@ -2,7 +2,6 @@ package org.mptcpj.pm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -18,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.mptcpj.bindings.linux.Linux;
 import org.mptcpj.info.MptcpInfo;
+import org.mptcpj.internal.access.SharedSecrets;
 import org.mptcpj.internal.sys.GuardedFd;
 import org.mptcpj.testing.Loopback;
 import org.mptcpj.testing.NetNs;
@@ -32,7 +32,7 @@ class MptcpEventsTest {
 
     /** The MPTCP connection token of {@code fd}, as events carry it. */
     static long token(GuardedFd fd) throws IOException {
-        return new MptcpInfo().read(fd).token();
+        return SharedSecrets.infoViews().read(new MptcpInfo(), fd).token();
     }
 
     static MptcpEvent await(List<MptcpEvent> events, String what, Predicate<MptcpEvent> p) throws InterruptedException {
@@ -165,14 +165,23 @@ class MptcpEventsTest {
     @Test
     void subscriptionInOtherNamespaceSeesNothing() throws Exception {
         List<MptcpEvent> events = new CopyOnWriteArrayList<>();
+        List<MptcpEvent> own = new CopyOnWriteArrayList<>();
         try (NetNs other = NetNs.create("pm"); MptcpPathManager pm2 = MptcpPathManager.open(other.name());
-             MptcpEventSubscription sub = pm2.subscribe(events::add)) {
+             MptcpEventSubscription sub = pm2.subscribe(events::add);
+             MptcpEventSubscription control = NS.pm.subscribe(own::add)) {
+            long token;
             try (Loopback c = Loopback.open(NS.ns, true)) {
                 c.pingPong();
+                token = token(c.client);
             }
+            // The connection did make events, in its own namespace ...
+            await(own, "CLOSED", e -> e.type() == MptcpEventType.CLOSED && e.token() == token);
             Thread.sleep(200);
+            // ... and none of them reached the other namespace's subscription.
             assertEquals(List.of(), events);
-            assertNotNull(sub.toString());
+            assertEquals(0, sub.receivedEvents(), sub.toString());
+            assertTrue(control.receivedEvents() >= own.size() && own.size() >= 2, control.toString());
+            assertTrue(sub.toString().contains(other.name()), sub.toString());
         }
     }
 }

@@ -6,18 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.mptcpj.bindings.linux.Linux;
+import org.mptcpj.testing.ChildJvm;
 import org.mptcpj.testing.Require;
 
 /**
@@ -56,23 +54,7 @@ class PermissionTest {
         Limits limits = new Limits(3, 4);
         NS.pm.setLimits(limits);
 
-        List<String> cmd = new ArrayList<>(dropNetAdmin());
-        cmd.add(ProcessHandle.current().info().command().orElseThrow());
-        cmd.add("--enable-native-access=ALL-UNNAMED");
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        cmd.add(NoNetAdminProbe.class.getName());
-        cmd.add(NS.ns.name());
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out;
-        try {
-            out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertTrue(p.waitFor(20, TimeUnit.SECONDS), "child still running");
-        } finally {
-            p.destroyForcibly();
-        }
-        System.out.print(out);
-        assertEquals(0, p.exitValue(), "child failed:\n" + out);
+        String out = ChildJvm.run(dropNetAdmin(), NoNetAdminProbe.class, NS.ns.name());
 
         Map<String, String[]> results = new HashMap<>();
         String capEff = null;

@@ -16,9 +16,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.mptcpj.error.SocketClosedException;
-import org.mptcpj.netns.NamespaceLab;
 import org.mptcpj.netns.NetworkNamespace;
 import org.mptcpj.testing.Require;
+import org.mptcpj.testkit.NamespaceLab;
 
 /** Connecting across a path that drops everything: the timeout, and close() waking a connecting thread. */
 class ConnectTest {
@@ -72,5 +72,36 @@ class ConnectTest {
         long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
         assertInstanceOf(SocketClosedException.class, e.getCause());
         assertTrue(millis < 500, "woke after " + millis + " ms (the target is 100 ms; 500 allows for a loaded machine)");
+    }
+
+    @Test
+    void zeroConnectTimeoutMeansNoLimit() throws Exception {
+        StreamSocket s = clientSocket();
+        CompletableFuture<Void> connecting = CompletableFuture.runAsync(() -> {
+            try {
+                s.connect(unreachable, Duration.ZERO);
+            } catch (java.io.IOException ex) {
+                throw new java.util.concurrent.CompletionException(ex);
+            }
+        });
+        Thread.sleep(500);
+        assertFalse(connecting.isDone(), () -> "connect(..., ZERO) must wait without limit, as the JDK's "
+                + "Socket.connect(addr, 0) does; it ended with " + connecting.handle((v, x) -> x).join());
+        s.close();
+        ExecutionException e = assertThrows(ExecutionException.class, () -> connecting.get(5, TimeUnit.SECONDS));
+        assertInstanceOf(SocketClosedException.class, e.getCause());
+    }
+
+    @Test
+    void negativeTimeoutsAreRejectedBeforeAnything() throws Exception {
+        try (StreamSocket s = clientSocket();
+                ServerStreamSocket server = ServerStreamSocket.open(MptcpPolicy.PREFERRED, StandardProtocolFamily.INET)) {
+            Duration negative = Duration.ofMillis(-1);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> s.connect(unreachable, negative));
+            assertTrue(e.getMessage().contains("negative"), e.getMessage());
+            assertTrue(s.isOpen(), "a rejected argument must not close the socket");
+            assertThrows(IllegalArgumentException.class, () -> s.setReadTimeout(negative));
+            assertThrows(IllegalArgumentException.class, () -> server.setAcceptTimeout(negative));
+        }
     }
 }

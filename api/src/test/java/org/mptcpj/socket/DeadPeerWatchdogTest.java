@@ -16,11 +16,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.mptcpj.error.ErrnoException;
-import org.mptcpj.netns.NamespaceLab;
 import org.mptcpj.netns.NetworkNamespace;
 import org.mptcpj.option.Keepalive;
 import org.mptcpj.testing.Commands;
 import org.mptcpj.testing.Require;
+import org.mptcpj.testkit.NamespaceLab;
 
 /**
  * Keepalive on a real MPTCP connection across namespaces whose path is cut (100% loss): with the

@@ -4,11 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.net.StandardProtocolFamily;
 import java.time.Duration;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.Test;
+import org.mptcpj.bindings.linux.Linux;
+import org.mptcpj.bindings.linux.linger;
+import org.mptcpj.internal.sys.Sys;
 import org.mptcpj.option.Keepalive;
 import org.mptcpj.option.Linger;
 import org.mptcpj.option.NativeOption;
@@ -97,6 +102,35 @@ class OptionsTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call);
         for (String m : mustMention) {
             assertTrue(e.getMessage().contains(m), "'" + e.getMessage() + "' should mention " + m);
+        }
+    }
+
+    @Test
+    void nonAsciiCongestionNamesAreRejectedNotMangled() throws Exception {
+        try (StreamSocket s = StreamSocket.open(MptcpPolicy.DISABLED, StandardProtocolFamily.INET)) {
+            s.setOption(Options.TCP_CONGESTION, "reno");
+            // "ren\u00f6" would reach the kernel as "ren?" and fail with ENOENT naming a name nobody wrote.
+            assertRejected(() -> s.setOption(Options.TCP_CONGESTION, "ren\u00f6"), "TCP_CONGESTION", "ren\u00f6", "ASCII");
+            assertRejected(() -> s.setOption(Options.TCP_CONGESTION, "re\0no"), "TCP_CONGESTION", "ASCII");
+            assertEquals("reno", s.getOption(Options.TCP_CONGESTION));
+        }
+    }
+
+    @Test
+    void lingerSetByOtherCodeReadsBackAndIsRejectedOnlyWhenSet() throws Exception {
+        // Another program (C, or a descriptor handed over) may set l_linger above what this library
+        // lets one set (MAX_SECONDS, the cap of 32-bit kernels); reading it must not fail.
+        try (StreamSocket s = StreamSocket.open(MptcpPolicy.DISABLED, StandardProtocolFamily.INET);
+                Arena arena = Arena.ofConfined()) {
+            MemorySegment l = arena.allocate(linger.layout());
+            linger.l_onoff(l, 1);
+            linger.l_linger(l, 3_000_000);
+            assertEquals(0, Sys.setsockopt(s.fd.number(), Linux.SOL_SOCKET(), Linux.SO_LINGER(), l, (int) l.byteSize()));
+            Linger read = s.getOption(Options.SO_LINGER);
+            assertEquals(new Linger(true, Duration.ofSeconds(3_000_000)), read);
+            assertRejected(() -> s.setOption(Options.SO_LINGER, read), "SO_LINGER", "3000000", "0.." + Linger.MAX_SECONDS);
+            assertRejected(() -> Linger.seconds(3_000_000), "SO_LINGER", "3000000", "0.." + Linger.MAX_SECONDS);
+            assertEquals(read, s.getOption(Options.SO_LINGER), "nothing was set");
         }
     }
 

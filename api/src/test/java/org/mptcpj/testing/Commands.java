@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
-import org.mptcpj.netns.NamespaceLab;
+import org.mptcpj.testkit.NamespaceLab;
 
 /** External commands the tests run or use as witnesses ({@code ip}, {@code ss}, {@code sysctl}, {@code gcc}). */
 public final class Commands {

@@ -13,12 +13,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.mptcpj.error.ErrnoException;
 import org.mptcpj.info.SubflowTcpInfos;
 import org.mptcpj.info.TcpInfo;
-import org.mptcpj.netns.NamespaceLab;
 import org.mptcpj.netns.NetworkNamespace;
 import org.mptcpj.samples.keepalive.LabScenario.Protocol;
 import org.mptcpj.socket.MptcpPolicy;
 import org.mptcpj.socket.ServerStreamSocket;
 import org.mptcpj.socket.StreamSocket;
+import org.mptcpj.testkit.NamespaceLab;
 
 /**
  * The lab: a client and a server namespace joined through a router namespace (so a cut leaves

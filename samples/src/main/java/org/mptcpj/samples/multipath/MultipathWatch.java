@@ -18,7 +18,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.mptcpj.info.MptcpFullInfo;
 import org.mptcpj.info.MptcpInfo;
 import org.mptcpj.info.TcpInfo;
-import org.mptcpj.netns.NamespaceLab;
 import org.mptcpj.netns.NetworkNamespace;
 import org.mptcpj.option.Keepalive;
 import org.mptcpj.pm.Endpoint;
@@ -30,6 +29,7 @@ import org.mptcpj.pm.MptcpPathManager;
 import org.mptcpj.socket.MptcpPolicy;
 import org.mptcpj.socket.ServerStreamSocket;
 import org.mptcpj.socket.StreamSocket;
+import org.mptcpj.testkit.NamespaceLab;
 
 /**
  * Watch MPTCP work: a client and a server namespace joined by two veth paths (each shaped with

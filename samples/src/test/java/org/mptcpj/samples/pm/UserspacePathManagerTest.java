@@ -19,7 +19,6 @@ import java.util.function.Predicate;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.mptcpj.info.SubflowAddresses;
-import org.mptcpj.netns.NamespaceLab;
 import org.mptcpj.netns.NetworkNamespace;
 import org.mptcpj.pm.Endpoint;
 import org.mptcpj.pm.EndpointFlag;
@@ -30,6 +29,7 @@ import org.mptcpj.samples.pm.UserspacePathManager.Kind;
 import org.mptcpj.socket.MptcpPolicy;
 import org.mptcpj.socket.ServerStreamSocket;
 import org.mptcpj.socket.StreamSocket;
+import org.mptcpj.testkit.NamespaceLab;
 
 /**
  * The sample userspace path manager in a two-path lab (client {@code net.mptcp.pm_type=1}, server

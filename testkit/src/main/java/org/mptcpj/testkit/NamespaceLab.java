@@ -1,4 +1,4 @@
-package org.mptcpj.netns;
+package org.mptcpj.testkit;
 
 import java.io.IOException;
 import java.net.InetAddress;
