@@ -12,7 +12,9 @@ import java.util.Optional;
 import org.mptcpj.bindings.linux.Linux;
 import org.mptcpj.error.ErrnoException;
 import org.mptcpj.error.MptcpUnavailableException;
+import org.mptcpj.error.SocketClosedByInterruptException;
 import org.mptcpj.internal.sys.GuardedFd;
+import org.mptcpj.internal.sys.Readiness;
 import org.mptcpj.internal.sys.SockAddrs;
 import org.mptcpj.internal.sys.Sys;
 import org.mptcpj.internal.sys.ThreadScratch;
@@ -43,6 +45,11 @@ public abstract sealed class NativeSocket implements AutoCloseable permits Strea
     private final boolean mptcp;
     private final String mptcpRefusal;
     private final Cleaner.Cleanable cleanable;
+    /**
+     * Made on the first blocking call; a plain field, since two threads racing to make it each get
+     * a working one (both close this socket, and closing twice is harmless).
+     */
+    private Interruption interruption;
 
     NativeSocket(GuardedFd fd, int family, boolean mptcp, String mptcpRefusal) {
         this.fd = fd;
@@ -260,6 +267,44 @@ public abstract sealed class NativeSocket implements AutoCloseable permits Strea
             return SockAddrs.read(buf);
         } finally {
             fd.release();
+        }
+    }
+
+    /** {@return this socket's interrupt hook for a blocking wait (see {@link Interruption})} */
+    final Interruption interruption() {
+        Interruption i = interruption;
+        if (i == null) {
+            interruption = i = new Interruption(this);
+        }
+        return i;
+    }
+
+    /**
+     * A blocking call begun with the interrupt status set closes the socket and throws, as the
+     * JDK's channels do, even if it would not have had to wait.
+     */
+    final void failIfInterrupted(String operation) throws SocketClosedByInterruptException {
+        if (Thread.currentThread().isInterrupted()) {
+            Interruption i = interruption();
+            i.enter();
+            i.exit(operation);
+        }
+    }
+
+    /**
+     * Waits for readiness ({@link Readiness#await}) as a blocking call: an interrupt meanwhile
+     * closes the socket and throws.
+     *
+     * @return as {@link Readiness#await}
+     */
+    final int awaitInterruptibly(int s, int events, long timeoutNanos, String operation)
+            throws SocketClosedByInterruptException {
+        Interruption i = interruption();
+        i.enter();
+        try {
+            return Readiness.await(s, events, timeoutNanos);
+        } finally {
+            i.exit(operation);
         }
     }
 

@@ -10,7 +10,6 @@ import org.mptcpj.bindings.linux.Linux;
 import org.mptcpj.error.ErrnoException;
 import org.mptcpj.error.SocketClosedException;
 import org.mptcpj.internal.sys.GuardedFd;
-import org.mptcpj.internal.sys.Readiness;
 import org.mptcpj.internal.sys.Sys;
 
 /**
@@ -18,6 +17,11 @@ import org.mptcpj.internal.sys.Sys;
  * connections and plain TCP clients as fallen-back ones ({@link StreamSocket#isMultipath()}
  * tells them apart). Socket options set on the listener, keepalive included, are inherited by the
  * accepted sockets.
+ *
+ * <p>{@link Thread#interrupt()} of a thread blocked in {@link #accept()} (platform or virtual)
+ * closes the listener, and {@code accept()} throws a
+ * {@link org.mptcpj.error.SocketClosedByInterruptException} with the interrupt status still set, as
+ * the JDK's {@code ServerSocketChannel} does; an {@code accept()} begun interrupted does so at once.
  */
 public final class ServerStreamSocket extends NativeSocket {
     private volatile long acceptTimeoutNanos = -1;
@@ -67,8 +71,11 @@ public final class ServerStreamSocket extends NativeSocket {
      *
      * @throws SocketClosedException if the listener is closed, also while waiting
      * @throws SocketTimeoutException if the accept timeout passes
+     * @throws org.mptcpj.error.SocketClosedByInterruptException if the thread is interrupted (the
+     *         listener is then closed)
      */
     public StreamSocket accept() throws IOException {
+        failIfInterrupted("accept");
         long timeout = acceptTimeoutNanos;
         long deadline = System.nanoTime() + timeout;
         int s = fd.acquire("accept");
@@ -89,7 +96,7 @@ public final class ServerStreamSocket extends NativeSocket {
                 if (timeout >= 0 && left <= 0) {
                     throw new SocketTimeoutException("accept(fd " + s + ") timed out");
                 }
-                int ev = Readiness.await(s, Linux.POLLIN(), left);
+                int ev = awaitInterruptibly(s, Linux.POLLIN(), left, "accept");
                 if (fd.isClosed()) {
                     throw new SocketClosedException("accept");
                 }

@@ -18,7 +18,6 @@ import org.mptcpj.info.SubflowAddresses;
 import org.mptcpj.info.SubflowTcpInfos;
 import org.mptcpj.info.TcpInfo;
 import org.mptcpj.internal.sys.GuardedFd;
-import org.mptcpj.internal.sys.Readiness;
 import org.mptcpj.internal.sys.SockAddrs;
 import org.mptcpj.internal.sys.Sys;
 import org.mptcpj.internal.sys.ThreadScratch;
@@ -35,6 +34,14 @@ import org.mptcpj.internal.sys.ThreadScratch;
  * while the library's poller thread watches its descriptor, so blocked reads, writes, accepts and
  * connects do not hold carrier threads. {@link MptcpChannels} offers the JDK's own channels over
  * MPTCP sockets for code that wants NIO.
+ *
+ * <p><b>Interrupts</b> work as with the JDK's channels, on platform and virtual threads alike:
+ * {@link Thread#interrupt()} of a thread blocked in {@link #read(MemorySegment) read},
+ * {@link #write(MemorySegment) write} or {@link #connect connect} closes the socket, and the call
+ * throws a {@link org.mptcpj.error.SocketClosedByInterruptException} with the thread's interrupt
+ * status still set; other threads blocked on the socket get a
+ * {@link org.mptcpj.error.SocketClosedException}. A call begun with the interrupt status set closes
+ * the socket and throws at once, even if it would not have had to wait.
  */
 public final class StreamSocket extends NativeSocket {
     private static final int HEAP_CHUNK = 64 * 1024;
@@ -96,10 +103,13 @@ public final class StreamSocket extends NativeSocket {
      * Connects with {@code connect(2)}, waiting at most {@code timeout} for the handshake.
      *
      * @throws SocketTimeoutException if the timeout passes (the socket is then closed, as the JDK does)
+     * @throws org.mptcpj.error.SocketClosedByInterruptException if the thread is interrupted (the
+     *         socket is then closed, see the class documentation)
      * @throws ErrnoException with the handshake's errno from {@code SO_ERROR}, e.g. {@code ECONNREFUSED}
      */
     public StreamSocket connect(InetSocketAddress remote, Duration timeout) throws IOException {
         MemorySegment buf = ThreadScratch.buffer();
+        failIfInterrupted("connect");
         int len = SockAddrs.write(remote, family, buf);
         long deadline = System.nanoTime() + timeout.toNanos();
         int s = fd.acquire("connect");
@@ -113,7 +123,7 @@ public final class StreamSocket extends NativeSocket {
                         timedOut = true;
                         throw new SocketTimeoutException("connect(fd " + s + ", " + remote + ") timed out after " + timeout);
                     }
-                    int ev = Readiness.await(s, Linux.POLLOUT(), left);
+                    int ev = awaitInterruptibly(s, Linux.POLLOUT(), left, "connect");
                     checkOpen("connect");
                     if (ev > 0) {
                         break;
@@ -249,6 +259,8 @@ public final class StreamSocket extends NativeSocket {
      *
      * @return the number of bytes read (at most {@code dst.byteSize()}), or -1 at end of stream
      * @throws SocketTimeoutException if the read timeout passes first
+     * @throws org.mptcpj.error.SocketClosedByInterruptException if the thread is interrupted (the
+     *         socket is then closed, see the class documentation)
      * @throws ErrnoException e.g. {@code ECONNRESET}, {@code ETIMEDOUT} (keepalive or user timeout expired)
      */
     public int read(MemorySegment dst) throws IOException {
@@ -265,6 +277,7 @@ public final class StreamSocket extends NativeSocket {
     }
 
     private int readNative(MemorySegment dst) throws IOException {
+        failIfInterrupted("read");
         if (dst.byteSize() == 0) {
             return 0;
         }
@@ -301,6 +314,8 @@ public final class StreamSocket extends NativeSocket {
      * {@code EPIPE}, never {@code SIGPIPE}), blocking while the send buffer is full.
      *
      * @throws ErrnoException e.g. {@code EPIPE}, {@code ECONNRESET}
+     * @throws org.mptcpj.error.SocketClosedByInterruptException if the thread is interrupted (the
+     *         socket is then closed, see the class documentation)
      */
     public void write(MemorySegment src) throws IOException {
         if (src.isNative()) {
@@ -316,6 +331,7 @@ public final class StreamSocket extends NativeSocket {
     }
 
     private void writeNative(MemorySegment src) throws IOException {
+        failIfInterrupted("write");
         int s = fd.acquire("write");
         try {
             long done = 0;
@@ -344,7 +360,7 @@ public final class StreamSocket extends NativeSocket {
         if (timeout >= 0 && left <= 0) {
             throw new SocketTimeoutException(op + "(fd " + s + ") timed out");
         }
-        int ev = Readiness.await(s, events, left);
+        int ev = awaitInterruptibly(s, events, left, op);
         checkOpen(op);
         if (ev < 0) {
             throw Sys.error("poll(fd " + s + ")", ev);

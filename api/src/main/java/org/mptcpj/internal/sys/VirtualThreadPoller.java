@@ -68,6 +68,11 @@ final class VirtualThreadPoller {
         wake();
         long deadline = System.nanoTime() + timeoutNanos;
         while (!w.done) {
+            if (Thread.currentThread().isInterrupted()) { // park() would return at once, forever
+                w.cancelled = true;
+                wake();
+                return w.done ? w.revents : 0;
+            }
             if (timeoutNanos < 0) {
                 LockSupport.park(this);
             } else {
