@@ -295,17 +295,24 @@ public abstract sealed class NativeSocket implements AutoCloseable permits Strea
      * Waits for readiness ({@link Readiness#await}) as a blocking call: an interrupt meanwhile
      * closes the socket and throws.
      *
-     * @return as {@link Readiness#await}
+     * @return the ready events, or 0 when the timeout passed
+     * @throws ErrnoException if the wait itself failed ({@code poll(2)} or the poller's
+     *         {@code epoll}), never disguised as a timeout
      */
     final int awaitInterruptibly(int s, int events, long timeoutNanos, String operation)
-            throws SocketClosedByInterruptException {
+            throws IOException {
         Interruption i = interruption();
         i.enter();
+        int ev;
         try {
-            return Readiness.await(s, events, timeoutNanos);
+            ev = Readiness.await(s, events, timeoutNanos);
         } finally {
             i.exit(operation);
         }
+        if (ev < 0) {
+            throw Readiness.error(s, ev);
+        }
+        return ev;
     }
 
     /** Binds with {@code bind(2)}. */

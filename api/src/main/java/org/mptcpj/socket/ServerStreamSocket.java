@@ -96,12 +96,9 @@ public final class ServerStreamSocket extends NativeSocket {
                 if (timeout >= 0 && left <= 0) {
                     throw new SocketTimeoutException("accept(fd " + s + ") timed out");
                 }
-                int ev = awaitInterruptibly(s, Linux.POLLIN(), left, "accept");
+                awaitInterruptibly(s, Linux.POLLIN(), left, "accept");
                 if (fd.isClosed()) {
                     throw new SocketClosedException("accept");
-                }
-                if (ev < 0) {
-                    throw Sys.error("poll(fd " + s + ")", ev);
                 }
             }
         } finally {

@@ -31,8 +31,10 @@ import org.mptcpj.internal.sys.ThreadScratch;
  * or the socket is closed. One thread may read while another writes.
  *
  * <p><b>Virtual threads:</b> a platform thread waits in {@code poll(2)}; a virtual thread parks
- * while the library's poller thread watches its descriptor, so blocked reads, writes, accepts and
- * connects do not hold carrier threads. {@link MptcpChannels} offers the JDK's own channels over
+ * while the library's poller thread watches its descriptor with {@code epoll(7)}, so blocked reads,
+ * writes, accepts and connects do not hold carrier threads. A failure of the wait itself
+ * ({@code poll(2)}, {@code epoll_ctl(2)}, the poller's {@code epoll_wait(2)}) is thrown as an
+ * {@link ErrnoException}, never as a timeout. {@link MptcpChannels} offers the JDK's own channels over
  * MPTCP sockets for code that wants NIO.
  *
  * <p><b>Interrupts</b> work as with the JDK's channels, on platform and virtual threads alike:
@@ -362,9 +364,6 @@ public final class StreamSocket extends NativeSocket {
         }
         int ev = awaitInterruptibly(s, events, left, op);
         checkOpen(op);
-        if (ev < 0) {
-            throw Sys.error("poll(fd " + s + ")", ev);
-        }
         if (ev == 0 && timeout >= 0) {
             throw new SocketTimeoutException(op + "(fd " + s + ") timed out");
         }

@@ -8,15 +8,16 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.mptcpj.error.SocketClosedByInterruptException;
+import org.mptcpj.testing.ThreadCpu;
 
 /**
  * Thread.interrupt() on a thread blocked in read, write, accept or connect, on a platform and on a
@@ -26,8 +27,13 @@ import org.mptcpj.error.SocketClosedByInterruptException;
  */
 class InterruptTest {
     private static final long RETURN_MILLIS = 100; // issue 10 item 1
-    /** CPU the process may use in the 300 ms after the interrupt: idle it uses 0-10 ms; the old spinning poller used 60-90 ms on this loaded 2-core machine (300 on an idle one). */
+    /**
+     * CPU the threads that could spin (virtual-thread carriers, the library's threads, the blocked
+     * platform thread) may use in the 300 ms after the interrupt: idle they use 0-10 ms; the old
+     * spinning poller used 60-90 ms on this loaded 2-core machine (300 on an idle one).
+     */
     private static final long IDLE_CPU_MILLIS = 30;
+    private static final String BLOCKED = "interrupt-test";
 
     enum Op { READ, WRITE, ACCEPT, CONNECT }
 
@@ -43,7 +49,7 @@ class InterruptTest {
              Blocker b = Blocker.of(op, p)) {
             AtomicReference<Outcome> outcome = new AtomicReference<>();
             CountDownLatch returned = new CountDownLatch(1);
-            Thread t = (kind.equals("virtual") ? Thread.ofVirtual() : Thread.ofPlatform().daemon(true)).unstarted(() -> {
+            Thread t = (kind.equals("virtual") ? Thread.ofVirtual() : Thread.ofPlatform().name(BLOCKED).daemon(true)).unstarted(() -> {
                 Throwable failure = null;
                 try {
                     b.call();
@@ -54,19 +60,19 @@ class InterruptTest {
                 returned.countDown();
             });
             t.start();
-            Thread.sleep(300); // blocked by now
+            awaitBlocked(t);
             assertTrue(returned.getCount() == 1, () -> op + " did not block: " + outcome.get());
 
-            long cpu0 = processCpuNanos();
+            long cpu0 = watchedCpuNanos();
             long t0 = System.nanoTime();
             t.interrupt();
             boolean inTime = returned.await(RETURN_MILLIS, TimeUnit.MILLISECONDS);
             Thread.sleep(Math.max(0, 300 - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)));
-            long cpuMillis = TimeUnit.NANOSECONDS.toMillis(processCpuNanos() - cpu0);
+            long cpuMillis = TimeUnit.NANOSECONDS.toMillis(watchedCpuNanos() - cpu0);
             Outcome o = outcome.get();
             String seen = op + " on a " + kind + " thread: returned=" + (o != null) + " after "
                     + (o == null ? "-" : TimeUnit.NANOSECONDS.toMillis(o.returnedAtNanos() - t0) + " ms")
-                    + ", CPU of the process in the 300 ms after interrupt(): " + cpuMillis + " ms"
+                    + ", CPU of carriers, library and blocked threads in the 300 ms after interrupt(): " + cpuMillis + " ms"
                     + ", socket open=" + b.socket().isOpen() + ", outcome=" + o;
             System.err.println(seen);
             if (o == null) {
@@ -136,8 +142,10 @@ class InterruptTest {
                 };
                 // The peer never reads: the send buffer fills and the write blocks.
                 case WRITE -> new Blocker() {
+                    private final ByteBuffer data = ByteBuffer.allocateDirect(64 << 20);
+
                     public void call() throws IOException {
-                        p.client().write(ByteBuffer.allocateDirect(64 << 20));
+                        p.client().write(data);
                     }
 
                     public NativeSocket socket() {
@@ -189,10 +197,23 @@ class InterruptTest {
         }
     }
 
-    /** User + system CPU time of this process, from /proc/self/stat (utime, stime: fields 14, 15, in 10 ms ticks). */
-    private static long processCpuNanos() throws IOException {
-        String stat = Files.readString(Path.of("/proc/self/stat"));
-        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" "); // f[0] is field 3
-        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10_000_000L;
+    /** Waits until {@code t} blocks in the library: in a readiness wait, or in a blocking recv/send. */
+    private static void awaitBlocked(Thread t) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline) {
+            for (StackTraceElement e : t.getStackTrace()) {
+                if (e.getClassName().startsWith("org.mptcpj.internal.sys.")
+                        && Set.of("await", "poll", "recv", "send").contains(e.getMethodName())) {
+                    Thread.sleep(50); // and is inside the system call or parked
+                    return;
+                }
+            }
+            Thread.sleep(10);
+        }
+        throw new AssertionError(t + " did not block: " + Arrays.toString(t.getStackTrace()));
+    }
+
+    private static long watchedCpuNanos() {
+        return ThreadCpu.nanos(ThreadCpu.CARRIERS_AND_LIBRARY[0], ThreadCpu.CARRIERS_AND_LIBRARY[1], BLOCKED);
     }
 }
