@@ -28,8 +28,10 @@ import org.slf4j.LoggerFactory;
  * What every socket of this library has: a guarded descriptor, a protocol (MPTCP or TCP), typed
  * options, a local address and {@link #close()}.
  *
- * <p>Descriptors are non-blocking ({@code SOCK_NONBLOCK}) and close-on-exec; blocking operations
- * wait in {@code poll(2)}. Closing a socket while other threads use it wakes them promptly with a
+ * <p>Descriptors are close-on-exec. Listening and connecting sockets are non-blocking
+ * ({@code SOCK_NONBLOCK}) and wait for readiness in {@code poll(2)} (a virtual thread: parked,
+ * see {@link StreamSocket}); connected sockets block in {@code recv(2)}/{@code send(2)} on platform
+ * threads without timeout, as C does. Closing a socket while other threads use it wakes them promptly with a
  * {@link org.mptcpj.error.SocketClosedException}, and the descriptor number is released only when
  * none of them can still reach it. A socket that becomes unreachable without being closed is
  * closed by a {@link Cleaner}, with a warning in the log.

@@ -81,8 +81,9 @@ public final class ServerStreamSocket extends NativeSocket {
         int s = fd.acquire("accept");
         try {
             for (;;) {
-                int r = Sys.accept4(s, MemorySegment.NULL, MemorySegment.NULL,
-                        Linux.SOCK_NONBLOCK() | Linux.SOCK_CLOEXEC());
+                // The accepted socket is blocking (no SOCK_NONBLOCK): platform threads block inside
+                // recv/send as C does; virtual threads pass MSG_DONTWAIT (see StreamSocket).
+                int r = Sys.accept4(s, MemorySegment.NULL, MemorySegment.NULL, Linux.SOCK_CLOEXEC());
                 if (r >= 0) {
                     return StreamSocket.accepted(new GuardedFd(r), family, isMptcp(), keepaliveSettings);
                 }

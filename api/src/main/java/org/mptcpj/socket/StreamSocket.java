@@ -27,8 +27,10 @@ import org.mptcpj.internal.sys.ThreadScratch;
  *
  * <p>Data moves between the kernel and a {@link MemorySegment} or a direct {@link ByteBuffer}
  * with no copy; heap arrays and buffers are copied once through a per-thread native buffer, as
- * the JDK does. Reads and writes block (in {@code poll(2)}) until done, the read timeout passes,
- * or the socket is closed. One thread may read while another writes.
+ * the JDK does. Reads and writes block until done, the read timeout passes, or the socket is
+ * closed: a platform thread without read timeout inside {@code recv(2)}/{@code send(2)}, as
+ * blocking C does; otherwise in {@code poll(2)} or, on a virtual thread, parked. One thread may
+ * read while another writes.
  *
  * <p><b>Virtual threads:</b> a platform thread waits in {@code poll(2)}; a virtual thread parks
  * while the library's poller thread watches its descriptor with {@code epoll(7)}, so blocked reads,
@@ -55,6 +57,11 @@ public final class StreamSocket extends NativeSocket {
 
     private volatile long readTimeoutNanos = -1;
     private volatile boolean connected;
+    /**
+     * Whether the descriptor's {@code O_NONBLOCK} is clear: accepted sockets from birth, connecting
+     * ones from their first read or write without timeout on a platform thread (see {@link #blocksInKernel}).
+     */
+    private volatile boolean blockingDescriptor;
 
     // Dead-peer watchdog state (see DeadPeerWatchdog). activity is the 1-bit mark: set by I/O that
     // moved data, cleared by the watchdog's pass; a plain field, a stale read only delays a pass.
@@ -86,6 +93,7 @@ public final class StreamSocket extends NativeSocket {
     static StreamSocket accepted(GuardedFd fd, int family, boolean mptcp, KeepaliveSettings listenerKeepalive)
             throws IOException {
         StreamSocket s = new StreamSocket(fd, family, mptcp, null);
+        s.blockingDescriptor = true; // ServerStreamSocket.accept() passes no SOCK_NONBLOCK to accept4(2)
         try {
             s.established(listenerKeepalive);
         } catch (IOException | RuntimeException e) {
@@ -257,7 +265,10 @@ public final class StreamSocket extends NativeSocket {
 
     /**
      * Reads with {@code recv(2)} into {@code dst}, blocking until at least one byte arrives. Native
-     * memory is read into directly; a heap segment through one copy.
+     * memory is read into directly; a heap segment through one copy. Without a read timeout, a
+     * platform thread blocks inside {@code recv(2)} (one system call, as in C); a virtual thread, or
+     * any thread with a timeout, calls {@code recv(MSG_DONTWAIT)} and waits for readiness
+     * ({@code epoll(7)} or {@code poll(2)}) when nothing is there.
      *
      * @return the number of bytes read (at most {@code dst.byteSize()}), or -1 at end of stream
      * @throws SocketTimeoutException if the read timeout passes first
@@ -287,9 +298,11 @@ public final class StreamSocket extends NativeSocket {
         long deadline = System.nanoTime() + timeout;
         int s = fd.acquire("read");
         try {
+            boolean inKernel = timeout < 0 && blocksInKernel(s);
             for (;;) {
                 checkPeerAlive("read", s);
-                long r = Sys.recv(s, dst, dst.byteSize(), 0);
+                long r = inKernel ? blockingTransfer(false, s, dst, dst.byteSize())
+                        : Sys.recv(s, dst, dst.byteSize(), Linux.MSG_DONTWAIT());
                 if (r > 0) {
                     activity = 1;
                     return (int) r;
@@ -313,7 +326,9 @@ public final class StreamSocket extends NativeSocket {
 
     /**
      * Writes all of {@code src} (native directly, heap through one copy) with {@code send(2)} ({@code MSG_NOSIGNAL}: a closed peer gives
-     * {@code EPIPE}, never {@code SIGPIPE}), blocking while the send buffer is full.
+     * {@code EPIPE}, never {@code SIGPIPE}), blocking while the send buffer is full: a platform
+     * thread inside {@code send(2)}, a virtual thread parked ({@code MSG_DONTWAIT}, then
+     * {@code epoll(7)}).
      *
      * @throws ErrnoException e.g. {@code EPIPE}, {@code ECONNRESET}
      * @throws org.mptcpj.error.SocketClosedByInterruptException if the thread is interrupted (the
@@ -338,9 +353,11 @@ public final class StreamSocket extends NativeSocket {
         try {
             long done = 0;
             long size = src.byteSize();
+            boolean inKernel = blocksInKernel(s);
             while (done < size) {
                 checkPeerAlive("write", s);
-                long r = Sys.send(s, src.asSlice(done), size - done, Linux.MSG_NOSIGNAL());
+                long r = inKernel ? blockingTransfer(true, s, src.asSlice(done), size - done)
+                        : Sys.send(s, src.asSlice(done), size - done, Linux.MSG_NOSIGNAL() | Linux.MSG_DONTWAIT());
                 if (r >= 0) {
                     done += r;
                     activity = 1;
@@ -354,6 +371,41 @@ public final class StreamSocket extends NativeSocket {
             }
         } finally {
             fd.release();
+        }
+    }
+
+    /**
+     * Whether this call may block inside {@code recv(2)}/{@code send(2)}, as blocking C does (one
+     * system call per read or write, issue 13 item 1): only on a platform thread (a virtual thread
+     * would pin its carrier in the kernel, so it uses {@code MSG_DONTWAIT} and parks), only without
+     * timeout (a timeout needs {@code poll(2)}), and only once connected (connect(2) needs the
+     * descriptor non-blocking). The first such call clears {@code O_NONBLOCK}, one
+     * {@code fcntl(2)} per socket; {@code MSG_DONTWAIT} keeps every other call non-blocking.
+     * {@link #close()}'s {@code shutdown(2)} and an interrupt ({@link Interruption}) still wake the
+     * thread in the kernel.
+     */
+    private boolean blocksInKernel(int s) throws ErrnoException {
+        if (Thread.currentThread().isVirtual() || !connected) {
+            return false;
+        }
+        if (!blockingDescriptor) {
+            int r = Sys.fcntl(s, Linux.F_SETFL(), 0); // clears O_NONBLOCK, the only status flag the library sets
+            if (r < 0) {
+                throw Sys.error("fcntl(fd " + s + ", F_SETFL, 0)", r);
+            }
+            blockingDescriptor = true;
+        }
+        return true;
+    }
+
+    /** A {@code recv(2)} or {@code send(2)} that may block in the kernel, interruptible as a wait is. */
+    private long blockingTransfer(boolean send, int s, MemorySegment buf, long len) throws IOException {
+        Interruption i = interruption();
+        i.enter();
+        try {
+            return send ? Sys.send(s, buf, len, Linux.MSG_NOSIGNAL()) : Sys.recv(s, buf, len, 0);
+        } finally {
+            i.exit(send ? "write" : "read");
         }
     }
 
