@@ -71,6 +71,8 @@ public final class ServerStreamSocket extends NativeSocket {
      *
      * @throws SocketClosedException if the listener is closed, also while waiting
      * @throws SocketTimeoutException if the accept timeout passes
+     * @throws ErrnoException from {@code accept4(2)}, e.g. {@code EMFILE}, {@code ENFILE}; or if the
+     *         wait fails: {@code poll(2)} ({@code EINVAL} when {@code RLIMIT_NOFILE} is 0, {@code ENOMEM}) or, on a virtual thread, {@code epoll_ctl(2)}/{@code epoll_wait(2)}
      * @throws org.mptcpj.error.SocketClosedByInterruptException if the thread is interrupted (the
      *         listener is then closed)
      */

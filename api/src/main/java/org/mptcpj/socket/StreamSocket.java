@@ -115,7 +115,8 @@ public final class StreamSocket extends NativeSocket {
      * @throws SocketTimeoutException if the timeout passes (the socket is then closed, as the JDK does)
      * @throws org.mptcpj.error.SocketClosedByInterruptException if the thread is interrupted (the
      *         socket is then closed, see the class documentation)
-     * @throws ErrnoException with the handshake's errno from {@code SO_ERROR}, e.g. {@code ECONNREFUSED}
+     * @throws ErrnoException with the handshake's errno from {@code SO_ERROR}, e.g. {@code ECONNREFUSED};
+     *         or if the wait for the handshake fails: {@code poll(2)} ({@code EINVAL} when {@code RLIMIT_NOFILE} is 0, {@code ENOMEM}) or, on a virtual thread, {@code epoll_ctl(2)}/{@code epoll_wait(2)}
      */
     public StreamSocket connect(InetSocketAddress remote, Duration timeout) throws IOException {
         MemorySegment buf = ThreadScratch.buffer();
@@ -274,7 +275,8 @@ public final class StreamSocket extends NativeSocket {
      * @throws SocketTimeoutException if the read timeout passes first
      * @throws org.mptcpj.error.SocketClosedByInterruptException if the thread is interrupted (the
      *         socket is then closed, see the class documentation)
-     * @throws ErrnoException e.g. {@code ECONNRESET}, {@code ETIMEDOUT} (keepalive or user timeout expired)
+     * @throws ErrnoException e.g. {@code ECONNRESET}, {@code ETIMEDOUT} (keepalive or user timeout expired);
+     *         {@code fcntl(2)} failing to make the descriptor blocking; or if a wait for data fails: {@code poll(2)} ({@code EINVAL} when {@code RLIMIT_NOFILE} is 0, {@code ENOMEM}) or, on a virtual thread, {@code epoll_ctl(2)}/{@code epoll_wait(2)}
      */
     public int read(MemorySegment dst) throws IOException {
         if (dst.isNative()) {
@@ -330,7 +332,8 @@ public final class StreamSocket extends NativeSocket {
      * thread inside {@code send(2)}, a virtual thread parked ({@code MSG_DONTWAIT}, then
      * {@code epoll(7)}).
      *
-     * @throws ErrnoException e.g. {@code EPIPE}, {@code ECONNRESET}
+     * @throws ErrnoException e.g. {@code EPIPE}, {@code ECONNRESET}; {@code fcntl(2)} failing to make
+     *         the descriptor blocking; or if a wait for buffer space fails: {@code poll(2)} ({@code EINVAL} when {@code RLIMIT_NOFILE} is 0, {@code ENOMEM}) or, on a virtual thread, {@code epoll_ctl(2)}/{@code epoll_wait(2)}
      * @throws org.mptcpj.error.SocketClosedByInterruptException if the thread is interrupted (the
      *         socket is then closed, see the class documentation)
      */

@@ -49,17 +49,7 @@ class InterruptTest {
              Blocker b = Blocker.of(op, p)) {
             AtomicReference<Outcome> outcome = new AtomicReference<>();
             CountDownLatch returned = new CountDownLatch(1);
-            Thread t = (kind.equals("virtual") ? Thread.ofVirtual() : Thread.ofPlatform().name(BLOCKED).daemon(true)).unstarted(() -> {
-                Throwable failure = null;
-                try {
-                    b.call();
-                } catch (Throwable e) {
-                    failure = e;
-                }
-                outcome.set(new Outcome(failure, Thread.currentThread().isInterrupted(), System.nanoTime()));
-                returned.countDown();
-            });
-            t.start();
+            Thread t = start(kind, b, false, outcome, returned);
             awaitBlocked(t);
             assertTrue(returned.getCount() == 1, () -> op + " did not block: " + outcome.get());
 
@@ -97,17 +87,7 @@ class InterruptTest {
                 p.client().write(new byte[] {1}, 0, 1); // data is there: the read still must not happen
             }
             AtomicReference<Outcome> outcome = new AtomicReference<>();
-            Thread t = (kind.equals("virtual") ? Thread.ofVirtual() : Thread.ofPlatform()).start(() -> {
-                Thread.currentThread().interrupt();
-                Throwable failure = null;
-                try {
-                    b.call();
-                } catch (Throwable e) {
-                    failure = e;
-                }
-                outcome.set(new Outcome(failure, Thread.currentThread().isInterrupted(), System.nanoTime()));
-            });
-            t.join(5_000);
+            start(kind, b, true, outcome, new CountDownLatch(1)).join(5_000);
             Outcome o = outcome.get();
             if (o == null) {
                 b.socket().close();
@@ -117,6 +97,25 @@ class InterruptTest {
             assertTrue(o.interruptStatus(), "interrupt status cleared: " + seen);
             assertFalse(b.socket().isOpen(), "socket still open: " + seen);
         }
+    }
+
+    /** Starts a thread of {@code kind} that makes {@code b}'s call (interrupted first if asked) and records what it saw. */
+    private static Thread start(String kind, Blocker b, boolean interruptFirst, AtomicReference<Outcome> outcome,
+                                CountDownLatch returned) {
+        Thread.Builder builder = kind.equals("virtual") ? Thread.ofVirtual() : Thread.ofPlatform().name(BLOCKED).daemon(true);
+        return builder.start(() -> {
+            if (interruptFirst) {
+                Thread.currentThread().interrupt();
+            }
+            Throwable failure = null;
+            try {
+                b.call();
+            } catch (Throwable e) {
+                failure = e;
+            }
+            outcome.set(new Outcome(failure, Thread.currentThread().isInterrupted(), System.nanoTime()));
+            returned.countDown();
+        });
     }
 
     /** A call that blocks until something happens to {@link #socket()}. */

@@ -49,7 +49,7 @@ final class VirtualThreadPoller {
     private final int interest;
     /** Per descriptor: null, the waiting Thread, or a Thread[] when several wait on one descriptor. */
     private volatile AtomicReferenceArray<Object>[] chunks;
-    /** {@code -errno} of the failed {@code epoll_wait(2)}, 0 while the poller runs. */
+    /** {@code -errno} of the failed {@code epoll_wait(2)} (or {@code epoll_create1(2)}), 0 while the poller runs. */
     private volatile int failure;
 
     @SuppressWarnings("unchecked")
@@ -57,16 +57,17 @@ final class VirtualThreadPoller {
         this.epfd = epfd;
         this.interest = interest;
         this.chunks = new AtomicReferenceArray[4];
-        Thread.ofPlatform().daemon(true).name("mptcpj-virtual-thread-poller-" + name).start(this::run);
+        if (epfd < 0) { // every wait of a virtual thread will report it: better than a class that fails to load
+            failure = epfd;
+            LOG.error("no virtual-thread poller: {}", Sys.error("epoll_create1(EPOLL_CLOEXEC)", epfd).getMessage());
+        } else {
+            Thread.ofPlatform().daemon(true).name("mptcpj-virtual-thread-poller-" + name).start(this::run);
+        }
     }
 
     /** A poller with its own epoll set and thread, for {@code EPOLLIN} or {@code EPOLLOUT}. */
     static VirtualThreadPoller create(String name, int interest) {
-        int epfd = Sys.epollCreate1(Linux.EPOLL_CLOEXEC());
-        if (epfd < 0) {
-            throw new IllegalStateException(Sys.error("epoll_create1(EPOLL_CLOEXEC)", epfd).getMessage());
-        }
-        return new VirtualThreadPoller(epfd, interest, name);
+        return new VirtualThreadPoller(Sys.epollCreate1(Linux.EPOLL_CLOEXEC()), interest, name);
     }
 
     /** {@return the poller for {@code POLLIN} (reads, accepts) or {@code POLLOUT} (writes, connects)} */
