@@ -23,8 +23,9 @@ import org.slf4j.LoggerFactory;
  * {@code EPOLL_CTL_MOD} ({@code EPOLL_CTL_ADD} the first time) and {@code EPOLLONESHOT}: one
  * {@code epoll_ctl(2)} per wait, and in exchange the poller keeps no state per descriptor. An
  * event always belongs to the waiters registered when it fires; a wait that ends by timeout or
- * interrupt leaves a disarmed or harmless registration behind (its event finds nobody, or wakes a
- * later waiter that then retries its call); and nothing is deregistered at close, since
+ * interrupt leaves its one-shot registration armed, and when that fires it finds nobody (or wakes a
+ * later waiter early, which then retries its call: no deregistration call is needed); and nothing
+ * is deregistered at close either, since
  * {@code close(2)} of the last reference removes the file from every epoll set. Kept registrations
  * ({@code EPOLLET}) would save that call but need per-descriptor "ready while nobody waited" state
  * and a deregistration on close. Each wake-up costs O(ready descriptors), not O(waiters).
