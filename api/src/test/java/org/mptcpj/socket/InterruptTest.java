@@ -14,8 +14,10 @@ import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.mptcpj.error.SocketClosedByInterruptException;
 import org.mptcpj.testing.ThreadCpu;
 
@@ -37,13 +39,16 @@ class InterruptTest {
 
     enum Op { READ, WRITE, ACCEPT, CONNECT }
 
+    static Stream<Arguments> everyCallOnEveryThreadKind() {
+        return Stream.of(Op.values()).flatMap(op -> Stream.of(Arguments.of(op, "platform"), Arguments.of(op, "virtual")));
+    }
+
     /** What the blocked thread saw when its call returned. */
     record Outcome(Throwable failure, boolean interruptStatus, long returnedAtNanos) {
     }
 
     @ParameterizedTest(name = "{0} on a {1} thread")
-    @CsvSource({"READ, platform", "READ, virtual", "WRITE, platform", "WRITE, virtual",
-            "ACCEPT, platform", "ACCEPT, virtual", "CONNECT, platform", "CONNECT, virtual"})
+    @MethodSource("everyCallOnEveryThreadKind")
     void interruptClosesTheSocketAndThrows(Op op, String kind) throws Exception {
         try (SocketPair p = SocketPair.open(MptcpPolicy.REQUIRED, MptcpPolicy.REQUIRED, StandardProtocolFamily.INET);
              Blocker b = Blocker.of(op, p)) {
@@ -78,8 +83,7 @@ class InterruptTest {
     }
 
     @ParameterizedTest(name = "{0} on a {1} thread")
-    @CsvSource({"READ, platform", "READ, virtual", "WRITE, platform", "WRITE, virtual",
-            "ACCEPT, platform", "ACCEPT, virtual", "CONNECT, platform", "CONNECT, virtual"})
+    @MethodSource("everyCallOnEveryThreadKind")
     void callBegunInterruptedClosesAndThrowsAtOnce(Op op, String kind) throws Exception {
         try (SocketPair p = SocketPair.open(MptcpPolicy.REQUIRED, MptcpPolicy.REQUIRED, StandardProtocolFamily.INET);
              Blocker b = Blocker.of(op, p)) {
