@@ -81,6 +81,59 @@ class PlatformSyscallTest {
         }
     }
 
+    /**
+     * The blocking path keeps close()'s promise: platform threads blocked inside recv(2) and inside
+     * send(2) (the peer not reading) on one socket wake with a SocketClosedException when another thread closes the
+     * socket, through close()'s shutdown(2).
+     */
+    @ParameterizedTest
+    @EnumSource(value = MptcpPolicy.class, names = {"REQUIRED", "DISABLED"})
+    void closeWakesAThreadBlockedInTheKernel(MptcpPolicy policy) throws Exception {
+        try (SocketPair p = SocketPair.open(policy, policy, StandardProtocolFamily.INET)) {
+            java.util.concurrent.CompletableFuture<Throwable> reader = blockedCall("pp-reader",
+                    () -> p.accepted().read(new byte[16], 0, 16));
+            java.util.concurrent.CompletableFuture<Throwable> writer = blockedCall("pp-writer",
+                    () -> p.accepted().write(java.nio.ByteBuffer.allocateDirect(64 << 20))); // the client never reads
+            for (String name : List.of("pp-reader", "pp-writer")) { // inside the system call
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (!inKernelTransfer(name) && System.nanoTime() < deadline) {
+                    Thread.sleep(10);
+                }
+                assertTrue(inKernelTransfer(name), name + " is not blocked in recvfrom/sendto");
+            }
+            p.accepted().close();
+            assertTrue(reader.get(5, TimeUnit.SECONDS) instanceof org.mptcpj.error.SocketClosedException, "reader: " + reader.get());
+            assertTrue(writer.get(5, TimeUnit.SECONDS) instanceof org.mptcpj.error.SocketClosedException, "writer: " + writer.get());
+        }
+    }
+
+    private interface IoCall {
+        void run() throws IOException;
+    }
+
+    private static java.util.concurrent.CompletableFuture<Throwable> blockedCall(String name, IoCall call) {
+        java.util.concurrent.CompletableFuture<Throwable> f = new java.util.concurrent.CompletableFuture<>();
+        Thread.ofPlatform().name(name).daemon(true).start(() -> {
+            try {
+                call.run();
+                f.complete(null);
+            } catch (Throwable t) {
+                f.complete(t);
+            }
+        });
+        return f;
+    }
+
+    /** Whether the thread named {@code name} sleeps in recvfrom(2) or sendto(2) (/proc/self/task/N/syscall). */
+    private static boolean inKernelTransfer(String name) throws IOException {
+        List<Path> task = tasksNamed(name);
+        if (task.size() != 1) {
+            return false; // not started (or not named) yet
+        }
+        String nr = Files.readString(task.get(0).resolve("syscall")).split(" ")[0];
+        return nr.equals("44") || nr.equals("45"); // x86_64: sendto, recvfrom
+    }
+
     /** A thread doing one round trip at once, then {@link #ROUND_TRIPS} after {@code go}. */
     private static Thread pingPong(String name, StreamSocket s, boolean client, CountDownLatch go, CountDownLatch done,
                                    List<Throwable> failures) {
@@ -122,16 +175,20 @@ class PlatformSyscallTest {
 
     /** The kernel thread id of the Java thread named {@code name} (its /proc comm). */
     private static long tidOf(String name) throws IOException {
+        List<Path> found = tasksNamed(name);
+        assertEquals(1, found.size(), "threads named " + name);
+        return Long.parseLong(found.get(0).getFileName().toString());
+    }
+
+    private static List<Path> tasksNamed(String name) throws IOException {
         try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
-            List<Path> found = tasks.filter(t -> {
+            return tasks.filter(t -> {
                 try {
                     return Files.readString(t.resolve("comm")).strip().equals(name);
                 } catch (IOException e) {
                     return false;
                 }
             }).toList();
-            assertEquals(1, found.size(), "threads named " + name);
-            return Long.parseLong(found.get(0).getFileName().toString());
         }
     }
 
