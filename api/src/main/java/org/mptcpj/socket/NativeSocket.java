@@ -16,7 +16,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.mptcpj.bindings.linux.Linux;
 import org.mptcpj.error.ErrnoException;
 import org.mptcpj.error.MptcpUnavailableException;
+import org.mptcpj.error.SocketClosedByInterruptException;
 import org.mptcpj.internal.sys.GuardedFd;
+import org.mptcpj.internal.sys.Readiness;
 import org.mptcpj.internal.sys.SockAddrs;
 import org.mptcpj.internal.sys.Sys;
 import org.mptcpj.internal.sys.ThreadScratch;
@@ -30,8 +32,10 @@ import org.slf4j.LoggerFactory;
  * What every socket of this library has: a guarded descriptor, a protocol (MPTCP or TCP), typed
  * options, a local address and {@link #close()}.
  *
- * <p>Descriptors are non-blocking ({@code SOCK_NONBLOCK}) and close-on-exec; blocking operations
- * wait in {@code poll(2)}. Closing a socket while other threads use it wakes them promptly with a
+ * <p>Descriptors are close-on-exec. Listening and connecting sockets are non-blocking
+ * ({@code SOCK_NONBLOCK}) and wait for readiness in {@code poll(2)} (a virtual thread: parked,
+ * see {@link StreamSocket}); connected sockets block in {@code recv(2)}/{@code send(2)} on platform
+ * threads without timeout, as C does. Closing a socket while other threads use it wakes them promptly with a
  * {@link org.mptcpj.error.SocketClosedException}, and the descriptor number is released only when
  * none of them can still reach it. A socket that becomes unreachable without being closed is
  * closed by a {@link Cleaner}, with a warning in the log.
@@ -47,6 +51,11 @@ public abstract sealed class NativeSocket implements AutoCloseable permits Strea
     private final boolean mptcp;
     private final String mptcpRefusal;
     private final Cleaner.Cleanable cleanable;
+    /**
+     * Made on the first blocking call; a plain field, since two threads racing to make it each get
+     * a working one (both close this socket, and closing twice is harmless).
+     */
+    private Interruption interruption;
 
     NativeSocket(GuardedFd fd, int family, boolean mptcp, String mptcpRefusal) {
         this.fd = fd;
@@ -315,6 +324,51 @@ public abstract sealed class NativeSocket implements AutoCloseable permits Strea
         } finally {
             fd.release();
         }
+    }
+
+    /** {@return this socket's interrupt hook for a blocking wait (see {@link Interruption})} */
+    final Interruption interruption() {
+        Interruption i = interruption;
+        if (i == null) {
+            interruption = i = new Interruption(this);
+        }
+        return i;
+    }
+
+    /**
+     * A blocking call begun with the interrupt status set closes the socket and throws, as the
+     * JDK's channels do, even if it would not have had to wait.
+     */
+    final void failIfInterrupted(String operation) throws SocketClosedByInterruptException {
+        if (Thread.currentThread().isInterrupted()) {
+            Interruption i = interruption();
+            i.enter();
+            i.exit(operation);
+        }
+    }
+
+    /**
+     * Waits for readiness ({@link Readiness#await}) as a blocking call: an interrupt meanwhile
+     * closes the socket and throws.
+     *
+     * @return the ready events, or 0 when the timeout passed
+     * @throws ErrnoException if the wait itself failed ({@code poll(2)} or the poller's
+     *         {@code epoll}), never disguised as a timeout
+     */
+    final int awaitInterruptibly(int s, int events, long timeoutNanos, String operation)
+            throws IOException {
+        Interruption i = interruption();
+        i.enter();
+        int ev;
+        try {
+            ev = Readiness.await(s, events, timeoutNanos);
+        } finally {
+            i.exit(operation);
+        }
+        if (ev < 0) {
+            throw Readiness.error(s, ev);
+        }
+        return ev;
     }
 
     /** Binds with {@code bind(2)}. */

@@ -10,7 +10,6 @@ import org.mptcpj.bindings.linux.Linux;
 import org.mptcpj.error.ErrnoException;
 import org.mptcpj.error.SocketClosedException;
 import org.mptcpj.internal.sys.GuardedFd;
-import org.mptcpj.internal.sys.Readiness;
 import org.mptcpj.internal.sys.Sys;
 
 /**
@@ -18,6 +17,11 @@ import org.mptcpj.internal.sys.Sys;
  * connections and plain TCP clients as fallen-back ones ({@link StreamSocket#isMultipath()}
  * tells them apart). Socket options set on the listener, keepalive included, are inherited by the
  * accepted sockets.
+ *
+ * <p>{@link Thread#interrupt()} of a thread blocked in {@link #accept()} (platform or virtual)
+ * closes the listener, and {@code accept()} throws a
+ * {@link org.mptcpj.error.SocketClosedByInterruptException} with the interrupt status still set, as
+ * the JDK's {@code ServerSocketChannel} does; an {@code accept()} begun interrupted does so at once.
  */
 public final class ServerStreamSocket extends NativeSocket {
     private volatile long acceptTimeoutNanos = -1;
@@ -77,15 +81,21 @@ public final class ServerStreamSocket extends NativeSocket {
      *
      * @throws SocketClosedException if the listener is closed, also while waiting
      * @throws SocketTimeoutException if the accept timeout passes
+     * @throws ErrnoException from {@code accept4(2)}, e.g. {@code EMFILE}, {@code ENFILE}; or if the
+     *         wait fails: {@code poll(2)} ({@code EINVAL} when {@code RLIMIT_NOFILE} is 0, {@code ENOMEM}) or, on a virtual thread, {@code epoll_ctl(2)}/{@code epoll_wait(2)}
+     * @throws org.mptcpj.error.SocketClosedByInterruptException if the thread is interrupted (the
+     *         listener is then closed)
      */
     public StreamSocket accept() throws IOException {
+        failIfInterrupted("accept");
         long timeout = acceptTimeoutNanos;
         long deadline = System.nanoTime() + timeout;
         int s = fd.acquire("accept");
         try {
             for (;;) {
-                int r = Sys.accept4(s, MemorySegment.NULL, MemorySegment.NULL,
-                        Linux.SOCK_NONBLOCK() | Linux.SOCK_CLOEXEC());
+                // The accepted socket is blocking (no SOCK_NONBLOCK): platform threads block inside
+                // recv/send as C does; virtual threads pass MSG_DONTWAIT (see StreamSocket).
+                int r = Sys.accept4(s, MemorySegment.NULL, MemorySegment.NULL, Linux.SOCK_CLOEXEC());
                 if (r >= 0) {
                     return StreamSocket.accepted(new GuardedFd(r), family, isMptcp(), keepaliveSettings);
                 }
@@ -99,12 +109,9 @@ public final class ServerStreamSocket extends NativeSocket {
                 if (timeout >= 0 && left <= 0) {
                     throw new SocketTimeoutException("accept(fd " + s + ") timed out");
                 }
-                int ev = Readiness.await(s, Linux.POLLIN(), left);
+                awaitInterruptibly(s, Linux.POLLIN(), left, "accept");
                 if (fd.isClosed()) {
                     throw new SocketClosedException("accept");
-                }
-                if (ev < 0) {
-                    throw Sys.error("poll(fd " + s + ")", ev);
                 }
             }
         } finally {

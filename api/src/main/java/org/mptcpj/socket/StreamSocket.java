@@ -22,7 +22,6 @@ import org.mptcpj.info.TcpInfo;
 import org.mptcpj.internal.access.InfoViewAccess;
 import org.mptcpj.internal.access.SharedSecrets;
 import org.mptcpj.internal.sys.GuardedFd;
-import org.mptcpj.internal.sys.Readiness;
 import org.mptcpj.internal.sys.SockAddrs;
 import org.mptcpj.internal.sys.Sys;
 import org.mptcpj.internal.sys.ThreadScratch;
@@ -32,13 +31,25 @@ import org.mptcpj.internal.sys.ThreadScratch;
  *
  * <p>Data moves between the kernel and a {@link MemorySegment} or a direct {@link ByteBuffer}
  * with no copy; heap arrays and buffers are copied once through a per-thread native buffer, as
- * the JDK does. Reads and writes block (in {@code poll(2)}) until done, the read timeout passes,
- * or the socket is closed. One thread may read while another writes.
+ * the JDK does. Reads and writes block until done, the read timeout passes, or the socket is
+ * closed: a platform thread without read timeout inside {@code recv(2)}/{@code send(2)}, as
+ * blocking C does; otherwise in {@code poll(2)} or, on a virtual thread, parked. One thread may
+ * read while another writes.
  *
  * <p><b>Virtual threads:</b> a platform thread waits in {@code poll(2)}; a virtual thread parks
- * while the library's poller thread watches its descriptor, so blocked reads, writes, accepts and
- * connects do not hold carrier threads. {@link MptcpChannels} offers the JDK's own channels over
+ * while the library's poller thread watches its descriptor with {@code epoll(7)}, so blocked reads,
+ * writes, accepts and connects do not hold carrier threads. A failure of the wait itself
+ * ({@code poll(2)}, {@code epoll_ctl(2)}, the poller's {@code epoll_wait(2)}) is thrown as an
+ * {@link ErrnoException}, never as a timeout. {@link MptcpChannels} offers the JDK's own channels over
  * MPTCP sockets for code that wants NIO.
+ *
+ * <p><b>Interrupts</b> work as with the JDK's channels, on platform and virtual threads alike:
+ * {@link Thread#interrupt()} of a thread blocked in {@link #read(MemorySegment) read},
+ * {@link #write(MemorySegment) write} or {@link #connect connect} closes the socket, and the call
+ * throws a {@link org.mptcpj.error.SocketClosedByInterruptException} with the thread's interrupt
+ * status still set; other threads blocked on the socket get a
+ * {@link org.mptcpj.error.SocketClosedException}. A call begun with the interrupt status set closes
+ * the socket and throws at once, even if it would not have had to wait.
  */
 public final class StreamSocket extends NativeSocket {
     private static final int HEAP_CHUNK = 64 * 1024;
@@ -53,6 +64,11 @@ public final class StreamSocket extends NativeSocket {
 
     private volatile long readTimeoutNanos = -1;
     private volatile boolean connected;
+    /**
+     * Whether the descriptor's {@code O_NONBLOCK} is clear: accepted sockets from birth, connecting
+     * ones from their first read or write without timeout on a platform thread (see {@link #blocksInKernel}).
+     */
+    private volatile boolean blockingDescriptor;
 
     // Dead-peer watchdog state (see DeadPeerWatchdog). activity is the 1-bit mark: set by I/O that
     // moved data, cleared by the watchdog's pass; a plain field, a stale read only delays a pass.
@@ -84,6 +100,7 @@ public final class StreamSocket extends NativeSocket {
     static StreamSocket accepted(GuardedFd fd, int family, boolean mptcp, KeepaliveSettings listenerKeepalive)
             throws IOException {
         StreamSocket s = new StreamSocket(fd, family, mptcp, null);
+        s.blockingDescriptor = true; // ServerStreamSocket.accept() passes no SOCK_NONBLOCK to accept4(2)
         try {
             s.established(listenerKeepalive);
         } catch (IOException | RuntimeException e) {
@@ -106,12 +123,16 @@ public final class StreamSocket extends NativeSocket {
      *
      * @throws IllegalArgumentException if {@code timeout} is negative (the socket stays open)
      * @throws SocketTimeoutException if the timeout passes (the socket is then closed, as the JDK does)
-     * @throws ErrnoException with the handshake's errno from {@code SO_ERROR}, e.g. {@code ECONNREFUSED}
+     * @throws org.mptcpj.error.SocketClosedByInterruptException if the thread is interrupted (the
+     *         socket is then closed, see the class documentation)
+     * @throws ErrnoException with the handshake's errno from {@code SO_ERROR}, e.g. {@code ECONNREFUSED};
+     *         or if the wait for the handshake fails: {@code poll(2)} ({@code EINVAL} when {@code RLIMIT_NOFILE} is 0, {@code ENOMEM}) or, on a virtual thread, {@code epoll_ctl(2)}/{@code epoll_wait(2)}
      */
     public StreamSocket connect(InetSocketAddress remote, Duration timeout) throws IOException {
         Objects.requireNonNull(remote, "remote");
         long timeoutNanos = timeoutNanos(timeout);
         MemorySegment buf = ThreadScratch.buffer();
+        failIfInterrupted("connect");
         int len = SockAddrs.write(remote, family, buf);
         long deadline = System.nanoTime() + timeoutNanos;
         int s = fd.acquire("connect");
@@ -125,7 +146,7 @@ public final class StreamSocket extends NativeSocket {
                         timedOut = true;
                         throw new SocketTimeoutException("connect(fd " + s + ", " + remote + ") timed out after " + timeout);
                     }
-                    int ev = Readiness.await(s, Linux.POLLOUT(), left);
+                    int ev = awaitInterruptibly(s, Linux.POLLOUT(), left, "connect");
                     checkOpen("connect");
                     if (ev > 0) {
                         break;
@@ -268,11 +289,17 @@ public final class StreamSocket extends NativeSocket {
 
     /**
      * Reads with {@code recv(2)} into {@code dst}, blocking until at least one byte arrives. Native
-     * memory is read into directly; a heap segment through one copy.
+     * memory is read into directly; a heap segment through one copy. Without a read timeout, a
+     * platform thread blocks inside {@code recv(2)} (one system call, as in C); a virtual thread, or
+     * any thread with a timeout, calls {@code recv(MSG_DONTWAIT)} and waits for readiness
+     * ({@code epoll(7)} or {@code poll(2)}) when nothing is there.
      *
      * @return the number of bytes read (at most {@code dst.byteSize()}), or -1 at end of stream
      * @throws SocketTimeoutException if the read timeout passes first
-     * @throws ErrnoException e.g. {@code ECONNRESET}, {@code ETIMEDOUT} (keepalive or user timeout expired)
+     * @throws org.mptcpj.error.SocketClosedByInterruptException if the thread is interrupted (the
+     *         socket is then closed, see the class documentation)
+     * @throws ErrnoException e.g. {@code ECONNRESET}, {@code ETIMEDOUT} (keepalive or user timeout expired);
+     *         {@code fcntl(2)} failing to make the descriptor blocking; or if a wait for data fails: {@code poll(2)} ({@code EINVAL} when {@code RLIMIT_NOFILE} is 0, {@code ENOMEM}) or, on a virtual thread, {@code epoll_ctl(2)}/{@code epoll_wait(2)}
      */
     public int read(MemorySegment dst) throws IOException {
         Objects.requireNonNull(dst, "dst");
@@ -289,6 +316,7 @@ public final class StreamSocket extends NativeSocket {
     }
 
     private int readNative(MemorySegment dst) throws IOException {
+        failIfInterrupted("read");
         if (dst.byteSize() == 0) {
             checkOpen("read"); // no system call, but a closed socket still says it is closed
             return 0;
@@ -297,9 +325,11 @@ public final class StreamSocket extends NativeSocket {
         long deadline = System.nanoTime() + timeout;
         int s = fd.acquire("read");
         try {
+            boolean inKernel = timeout < 0 && blocksInKernel(s);
             for (;;) {
                 checkPeerAlive("read", s);
-                long r = Sys.recv(s, dst, dst.byteSize(), 0);
+                long r = inKernel ? blockingTransfer(false, s, dst, dst.byteSize())
+                        : Sys.recv(s, dst, dst.byteSize(), Linux.MSG_DONTWAIT());
                 if (r > 0) {
                     activity = 1;
                     return (int) r;
@@ -323,9 +353,14 @@ public final class StreamSocket extends NativeSocket {
 
     /**
      * Writes all of {@code src} (native directly, heap through one copy) with {@code send(2)} ({@code MSG_NOSIGNAL}: a closed peer gives
-     * {@code EPIPE}, never {@code SIGPIPE}), blocking while the send buffer is full.
+     * {@code EPIPE}, never {@code SIGPIPE}), blocking while the send buffer is full: a platform
+     * thread inside {@code send(2)}, a virtual thread parked ({@code MSG_DONTWAIT}, then
+     * {@code epoll(7)}).
      *
-     * @throws ErrnoException e.g. {@code EPIPE}, {@code ECONNRESET}
+     * @throws ErrnoException e.g. {@code EPIPE}, {@code ECONNRESET}; {@code fcntl(2)} failing to make
+     *         the descriptor blocking; or if a wait for buffer space fails: {@code poll(2)} ({@code EINVAL} when {@code RLIMIT_NOFILE} is 0, {@code ENOMEM}) or, on a virtual thread, {@code epoll_ctl(2)}/{@code epoll_wait(2)}
+     * @throws org.mptcpj.error.SocketClosedByInterruptException if the thread is interrupted (the
+     *         socket is then closed, see the class documentation)
      */
     public void write(MemorySegment src) throws IOException {
         Objects.requireNonNull(src, "src");
@@ -346,13 +381,16 @@ public final class StreamSocket extends NativeSocket {
     }
 
     private void writeNative(MemorySegment src) throws IOException {
+        failIfInterrupted("write");
         int s = fd.acquire("write");
         try {
             long done = 0;
             long size = src.byteSize();
+            boolean inKernel = blocksInKernel(s);
             while (done < size) {
                 checkPeerAlive("write", s);
-                long r = Sys.send(s, src.asSlice(done), size - done, Linux.MSG_NOSIGNAL());
+                long r = inKernel ? blockingTransfer(true, s, src.asSlice(done), size - done)
+                        : Sys.send(s, src.asSlice(done), size - done, Linux.MSG_NOSIGNAL() | Linux.MSG_DONTWAIT());
                 if (r >= 0) {
                     done += r;
                     activity = 1;
@@ -369,16 +407,48 @@ public final class StreamSocket extends NativeSocket {
         }
     }
 
+    /**
+     * Whether this call may block inside {@code recv(2)}/{@code send(2)}, as blocking C does (one
+     * system call per read or write, issue 13 item 1): only on a platform thread (a virtual thread
+     * would pin its carrier in the kernel, so it uses {@code MSG_DONTWAIT} and parks), only without
+     * timeout (a timeout needs {@code poll(2)}), and only once connected (connect(2) needs the
+     * descriptor non-blocking). The first such call clears {@code O_NONBLOCK}, one
+     * {@code fcntl(2)} per socket; {@code MSG_DONTWAIT} keeps every other call non-blocking.
+     * {@link #close()}'s {@code shutdown(2)} and an interrupt ({@link Interruption}) still wake the
+     * thread in the kernel.
+     */
+    private boolean blocksInKernel(int s) throws ErrnoException {
+        if (Thread.currentThread().isVirtual() || !connected) {
+            return false;
+        }
+        if (!blockingDescriptor) {
+            int r = Sys.fcntl(s, Linux.F_SETFL(), 0); // clears O_NONBLOCK, the only status flag the library sets
+            if (r < 0) {
+                throw Sys.error("fcntl(fd " + s + ", F_SETFL, 0)", r);
+            }
+            blockingDescriptor = true;
+        }
+        return true;
+    }
+
+    /** A {@code recv(2)} or {@code send(2)} that may block in the kernel, interruptible as a wait is. */
+    private long blockingTransfer(boolean send, int s, MemorySegment buf, long len) throws IOException {
+        Interruption i = interruption();
+        i.enter();
+        try {
+            return send ? Sys.send(s, buf, len, Linux.MSG_NOSIGNAL()) : Sys.recv(s, buf, len, 0);
+        } finally {
+            i.exit(send ? "write" : "read");
+        }
+    }
+
     private void awaitReady(int s, int events, long timeout, long deadline, String op) throws IOException {
         long left = timeout < 0 ? -1 : deadline - System.nanoTime();
         if (timeout >= 0 && left <= 0) {
             throw new SocketTimeoutException(op + "(fd " + s + ") timed out");
         }
-        int ev = Readiness.await(s, events, left);
+        int ev = awaitInterruptibly(s, events, left, op);
         checkOpen(op);
-        if (ev < 0) {
-            throw Sys.error("poll(fd " + s + ")", ev);
-        }
         if (ev == 0 && timeout >= 0) {
             throw new SocketTimeoutException(op + "(fd " + s + ") timed out");
         }

@@ -40,6 +40,13 @@ record BoundItems(Path headers, List<Aggregate> aggregates, List<String> constan
         return dir.toAbsolutePath().normalize();
     }
 
+    /**
+     * Structs the library lays out by hand because jextract cannot (C name to the class holding its
+     * {@code LAYOUT}): checked against gcc like every generated one.
+     */
+    private static final Map<String, String> HAND_WRITTEN = Map.of(
+            "epoll_event", "org.mptcpj.internal.sys.EpollEvent"); // packed on x86_64
+
     static BoundItems load(Path headers) throws IOException {
         List<String> lines = Files.readAllLines(headers.resolve("jextract.args")).stream()
                 .map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
@@ -53,6 +60,7 @@ record BoundItems(Path headers, List<Aggregate> aggregates, List<String> constan
                 default -> { }
             }
         }
+        HAND_WRITTEN.forEach((name, holder) -> aggregates.add(handWritten(name, holder)));
         return new BoundItems(headers, aggregates, constants);
     }
 
@@ -63,6 +71,18 @@ record BoundItems(Path headers, List<Aggregate> aggregates, List<String> constan
         } catch (ReflectiveOperationException e) {
             throw new AssertionError("jextract.args lists " + keyword + " " + name + " but bindings/ has no class for it", e);
         }
+        return aggregate(keyword, name, layout);
+    }
+
+    private static Aggregate handWritten(String name, String holder) {
+        try {
+            return aggregate("struct", name, (GroupLayout) Class.forName(holder).getField("LAYOUT").get(null));
+        } catch (ReflectiveOperationException e) {
+            throw new AssertionError("no LAYOUT in " + holder + " for struct " + name, e);
+        }
+    }
+
+    private static Aggregate aggregate(String keyword, String name, GroupLayout layout) {
         List<Field> fields = new ArrayList<>();
         flatten(layout, 0, fields);
         return new Aggregate(keyword, name, layout.byteSize(), layout.byteAlignment(), fields);

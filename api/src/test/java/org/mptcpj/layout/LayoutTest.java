@@ -19,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.mptcpj.testing.Require;
 
 /**
- * Proves the generated layouts and constants against gcc: every field of every bound struct and
+ * Proves the generated layouts (and the one hand-written, {@code struct epoll_event}) and constants
+ * against gcc: every field of every bound struct and
  * every bound constant, first against the project's headers (what jextract read), then against
  * the distribution's own headers wherever they know the item (an independent source).
  */

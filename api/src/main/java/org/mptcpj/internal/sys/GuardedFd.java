@@ -4,6 +4,8 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import org.mptcpj.bindings.linux.Linux;
 import org.mptcpj.error.SocketClosedException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A file descriptor that can never be used after it was closed, nor closed while in use.
@@ -18,8 +20,16 @@ import org.mptcpj.error.SocketClosedException;
  * when no thread can still use it.
  *
  * <p>State is one int: bit 31 is "closed", bits 0..30 count the holders.
+ *
+ * <p>Neither failure of closing can reach a caller ({@code close()} of a socket throws nothing, and
+ * the real {@code close(2)} may run in whichever operation leaves last), so both are logged as
+ * warnings with their errno: a failed {@code close(2)} ({@code EBADF}: something closed this number
+ * behind the library's back; {@code EIO}), and a failed wake-up {@code shutdown(2)} other than
+ * {@code ENOTCONN}, which inet_shutdown() reports for an unconnected socket after waking its
+ * waiters all the same.
  */
 public final class GuardedFd {
+    private static final Logger LOG = LoggerFactory.getLogger(GuardedFd.class);
     private static final int CLOSED = Integer.MIN_VALUE;
     private static final int HOLDERS = Integer.MAX_VALUE;
     private static final VarHandle STATE;
@@ -83,7 +93,10 @@ public final class GuardedFd {
     public void release() {
         int s = (int) STATE.getAndAdd(this, -1) - 1;
         if (s == CLOSED) {
-            Sys.close(fd);
+            int r = Sys.close(fd);
+            if (r < 0) { // Linux has released the number anyway: never retry (see Sys.close)
+                LOG.warn("{}", Sys.error("close(fd " + fd + ")", r).getMessage());
+            }
         }
     }
 
@@ -102,7 +115,11 @@ public final class GuardedFd {
             }
         } while (!STATE.compareAndSet(this, s, (s | CLOSED) + 1)); // hold it while waking the others
         if ((s & HOLDERS) > 0) {
-            Sys.shutdown(fd, Linux.SHUT_RDWR());
+            int r = Sys.shutdown(fd, Linux.SHUT_RDWR());
+            if (r < 0 && r != -Linux.ENOTCONN()) {
+                LOG.warn("{}; threads blocked on it may not wake",
+                        Sys.error("shutdown(fd " + fd + ", SHUT_RDWR)", r).getMessage());
+            }
         }
         release();
         return true;

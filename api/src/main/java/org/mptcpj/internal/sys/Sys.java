@@ -53,6 +53,9 @@ public final class Sys {
     private static final MethodHandle SETSOCKOPT = capture("setsockopt", setsockopt$descriptor());
     private static final MethodHandle GETSOCKOPT = capture("getsockopt", getsockopt$descriptor());
     private static final MethodHandle POLL = capture("poll", poll$descriptor());
+    private static final MethodHandle EPOLL_CREATE1 = capture("epoll_create1", epoll_create1$descriptor());
+    private static final MethodHandle EPOLL_CTL = capture("epoll_ctl", epoll_ctl$descriptor());
+    private static final MethodHandle EPOLL_WAIT = capture("epoll_wait", epoll_wait$descriptor());
     private static final MethodHandle DUP2 = capture("dup2", dup2$descriptor());
     private static final MethodHandle EVENTFD = capture("eventfd", eventfd$descriptor());
     private static final MethodHandle IF_NAMETOINDEX = capture("if_nametoindex", if_nametoindex$descriptor());
@@ -378,6 +381,40 @@ public final class Sys {
             int r;
             do {
                 r = result((int) POLL.invokeExact(st, fds, nfds, timeoutMillis), st);
+            } while (r == -EINTR);
+            return r;
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** epoll_create1(2). */
+    public static int epollCreate1(int flags) {
+        MemorySegment st = state();
+        try {
+            return result((int) EPOLL_CREATE1.invokeExact(st, flags), st);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** epoll_ctl(2); {@code event} is one {@link EpollEvent} (or NULL for EPOLL_CTL_DEL). */
+    public static int epollCtl(int epfd, int op, int fd, MemorySegment event) {
+        MemorySegment st = state();
+        try {
+            return result((int) EPOLL_CTL.invokeExact(st, epfd, op, fd, event), st);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** epoll_wait(2) into an array of {@link EpollEvent}s, retried on EINTR with the same timeout. */
+    public static int epollWait(int epfd, MemorySegment events, int maxEvents, int timeoutMillis) {
+        MemorySegment st = state();
+        try {
+            int r;
+            do {
+                r = result((int) EPOLL_WAIT.invokeExact(st, epfd, events, maxEvents, timeoutMillis), st);
             } while (r == -EINTR);
             return r;
         } catch (Throwable t) {

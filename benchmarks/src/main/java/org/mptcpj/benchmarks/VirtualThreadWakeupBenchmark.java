@@ -1,0 +1,316 @@
+package org.mptcpj.benchmarks;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
+import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import org.mptcpj.socket.MptcpPolicy;
+import org.mptcpj.socket.ServerStreamSocket;
+import org.mptcpj.socket.StreamSocket;
+
+/**
+ * Virtual threads at scale (issue 13 item 6): N loopback TCP connections, one virtual thread
+ * blocked in {@code read} on the accepted end of each, and 8-byte messages (the send time) sent to
+ * random connections. Run once through this library's {@link StreamSocket} (its epoll poller) and
+ * once through the JDK's own blocking {@link SocketChannel} on virtual threads (the JDK's poller),
+ * in the same JVM, for each N.
+ *
+ * <p>The sending ends live in a child JVM ({@code --senders}), the same for both stacks: 10,000
+ * connections are 20,000 descriptors, more than one process may open here (hard limit 20,000
+ * without CAP_SYS_RESOURCE). Send times are {@code System.nanoTime()}, CLOCK_MONOTONIC, the same
+ * clock in both processes.
+ *
+ * <ul>
+ * <li><b>wake-up latency</b>: one message in flight at a time (the next is requested when the
+ *     last was read); time from just before the child's {@code write} to {@code read} returning
+ *     in the reader, median and p99;
+ * <li><b>throughput</b>: the child sends messages back to back to random connections, 128 in
+ *     flight at most; messages per second until the readers have read them all;
+ * <li><b>CPU per message</b>: CPU time of the receiving JVM (readers, poller, GC; not the child)
+ *     over the throughput phase, divided by the messages.
+ * </ul>
+ *
+ * <p>Run, after {@code ./build mvn -B -q -DskipTests -Dmaven.test.skip=true install -pl benchmarks -am}:
+ * {@code java --enable-native-access=ALL-UNNAMED -cp 'benchmarks/target/mptcpj-benchmarks.jar:benchmarks/target/lib/*'
+ * org.mptcpj.benchmarks.VirtualThreadWakeupBenchmark [connections,...] [latency messages] [throughput messages]}
+ * (defaults {@code 100,10000 2000 20000}). Prints to stdout a header and one line per stack and N:
+ * {@code stack connections median_us p99_us msgs_per_s cpu_us_per_msg}.
+ */
+public final class VirtualThreadWakeupBenchmark {
+    private static final int MESSAGE = 8;
+    /**
+     * Messages in flight in the throughput phase. Unbounded bursts overflow loopback's backlog
+     * (net.core.netdev_max_backlog, 1000 packets): the dropped segments then wait for TCP's
+     * retransmission timer, seconds under load, which measures the timer, not the wake-ups.
+     */
+    private static final int WINDOW = 128;
+    private static final Path BACKLOG = Path.of("/proc/sys/net/core/netdev_max_backlog");
+
+    /** The receiving side of the comparison: a listener, accepted connections, a reader's read. */
+    private interface Stack extends AutoCloseable {
+        String name();
+
+        /** {@return the port of a new loopback listener} */
+        int listen() throws IOException;
+
+        /** Accepts the next connection, which becomes number {@code count-1}. */
+        void acceptOne() throws IOException;
+
+        /** One {@code read} on connection {@code i}: {@return bytes read, -1 at end of stream} */
+        int read(int i, ByteBuffer buf) throws IOException;
+
+        @Override
+        void close();
+    }
+
+    public static void main(String[] args) throws Throwable {
+        if (args.length > 0 && args[0].equals("--senders")) {
+            senders(Integer.parseInt(args[1]), Integer.parseInt(args[2]));
+            return;
+        }
+        int[] counts = Arrays.stream((args.length > 0 ? args[0] : "100,10000").split(",")).mapToInt(Integer::parseInt).toArray();
+        int latencyMessages = args.length > 1 ? Integer.parseInt(args[1]) : 2000;
+        int throughputMessages = args.length > 2 ? Integer.parseInt(args[2]) : 20000;
+        String backlog = raiseBacklog(1000);
+        for (Stack stack : List.of(new Library(), new Jdk())) { // warm-up (JIT), not printed
+            try (stack) {
+                run(stack, 100, 1000, 10000, false);
+            }
+        }
+        System.out.println("stack connections median_us p99_us msgs_per_s cpu_us_per_msg");
+        for (int n : counts) {
+            for (Stack stack : List.of(new Library(), new Jdk())) {
+                try (stack) {
+                    run(stack, n, latencyMessages, throughputMessages, true);
+                }
+                System.gc();
+                Thread.sleep(500);
+            }
+        }
+        if (backlog != null) {
+            Files.writeString(BACKLOG, backlog);
+        }
+        System.exit(0);
+    }
+
+    /**
+     * Raises {@code net.core.netdev_max_backlog} (global, not per namespace) to {@code needed} for
+     * the run when it is lower and writable; {@return the value to restore, or null}. A loopback
+     * burst beyond it is dropped, and a dropped segment waits for TCP's retransmission timer.
+     */
+    private static String raiseBacklog(long needed) {
+        try {
+            String old = Files.readString(BACKLOG).trim();
+            if (Long.parseLong(old) >= needed) {
+                return null;
+            }
+            Files.writeString(BACKLOG, Long.toString(needed));
+            System.err.printf("net.core.netdev_max_backlog %s -> %d for the run%n", old, needed);
+            return old;
+        } catch (IOException | RuntimeException e) {
+            System.err.println("cannot raise net.core.netdev_max_backlog (" + e + "): loopback may drop bursts");
+            return null;
+        }
+    }
+
+    private static void run(Stack stack, int n, int latencyMessages, int throughputMessages, boolean print)
+            throws Exception {
+        int port = stack.listen();
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Process child = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp",
+                System.getProperty("java.class.path"), VirtualThreadWakeupBenchmark.class.getName(),
+                "--senders", String.valueOf(port), String.valueOf(n))
+                .redirectError(ProcessBuilder.Redirect.INHERIT).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        PrintStream commands = new PrintStream(child.getOutputStream(), true, StandardCharsets.US_ASCII);
+        try {
+            for (int i = 0; i < n; i++) {
+                stack.acceptOne();
+            }
+            AtomicInteger received = new AtomicInteger();
+            long[] latencies = new long[latencyMessages];
+            AtomicInteger latencyIndex = new AtomicInteger();
+            Thread main = Thread.currentThread();
+            List<Thread> readers = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                int c = i;
+                readers.add(Thread.ofVirtual().start(() -> {
+                    ByteBuffer buf = ByteBuffer.allocateDirect(MESSAGE);
+                    try {
+                        while (readFully(stack, c, buf.clear())) {
+                            long now = System.nanoTime();
+                            int k = latencyIndex.getAndIncrement(); // the first messages are the latency phase's
+                            if (k < latencies.length) {
+                                latencies[k] = now - buf.getLong(0);
+                            }
+                            received.incrementAndGet();
+                            LockSupport.unpark(main);
+                        }
+                    } catch (IOException e) {
+                        // closed at the end of the run
+                    }
+                }));
+            }
+            Thread.sleep(Math.max(500, n / 10)); // every reader blocked in read
+
+            for (int m = 0; m < latencyMessages; m++) { // one message in flight
+                commands.println("l");
+                while (received.get() <= m) {
+                    LockSupport.park();
+                }
+            }
+            Arrays.sort(latencies);
+
+            var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+            long cpu0 = os.getProcessCpuTime();
+            long t0 = System.nanoTime();
+            boolean stalled = false;
+            for (int sent = 0; sent < throughputMessages && !stalled; sent += WINDOW) { // back to back, WINDOW at a time
+                int batch = Math.min(WINDOW, throughputMessages - sent);
+                commands.println("t " + batch);
+                long giveUp = System.nanoTime() + 10_000_000_000L;
+                while (received.get() < latencyMessages + sent + batch && !stalled) {
+                    LockSupport.parkNanos(50_000);
+                    stalled = System.nanoTime() > giveUp;
+                }
+            }
+            long elapsed = System.nanoTime() - t0;
+            long cpu = os.getProcessCpuTime() - cpu0;
+            int got = received.get() - latencyMessages;
+            if (print) {
+                System.out.printf("%s %d %.1f %.1f %.0f %.2f%s%n", stack.name(), n,
+                        latencies[latencies.length / 2] / 1e3, latencies[(int) (latencies.length * 0.99)] / 1e3,
+                        got / (elapsed / 1e9), cpu / 1e3 / Math.max(1, got),
+                        stalled ? " STALLED: " + got + " of " + throughputMessages + " read after 10 s without progress"
+                                + " (segments lost on loopback wait for TCP's retransmission timer)" : "");
+            }
+            stack.close();
+            for (Thread r : readers) {
+                r.join(10_000);
+            }
+        } finally {
+            commands.close(); // the child exits at end of input
+            child.waitFor();
+        }
+    }
+
+    /** Reads one whole message; false at end of stream. */
+    private static boolean readFully(Stack stack, int i, ByteBuffer buf) throws IOException {
+        while (buf.hasRemaining()) {
+            if (stack.read(i, buf) < 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The child: connects {@code n} blocking JDK channels to {@code port}, then per input line
+     * {@code l} sends one message, {@code t COUNT} sends COUNT back to back, to random connections.
+     */
+    private static void senders(int port, int n) throws IOException {
+        List<SocketChannel> channels = new ArrayList<>(n);
+        InetSocketAddress to = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+        for (int i = 0; i < n; i++) {
+            channels.add(SocketChannel.open(to));
+        }
+        SplittableRandom random = new SplittableRandom(42);
+        ByteBuffer out = ByteBuffer.allocateDirect(MESSAGE);
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.US_ASCII));
+        for (String line; (line = in.readLine()) != null; ) {
+            int count = line.startsWith("t ") ? Integer.parseInt(line.substring(2)) : 1;
+            for (int m = 0; m < count; m++) {
+                out.clear().putLong(0, System.nanoTime());
+                SocketChannel c = channels.get(random.nextInt(n));
+                while (out.hasRemaining()) {
+                    c.write(out);
+                }
+            }
+        }
+        for (SocketChannel c : channels) {
+            c.close();
+        }
+    }
+
+    private static final class Library implements Stack {
+        private final List<StreamSocket> servers = new ArrayList<>();
+        private ServerStreamSocket listener;
+
+        public String name() {
+            return "mptcpj";
+        }
+
+        public int listen() throws IOException {
+            listener = ServerStreamSocket.open(MptcpPolicy.DISABLED, StandardProtocolFamily.INET)
+                    .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 4096);
+            return listener.localAddress().getPort();
+        }
+
+        public void acceptOne() throws IOException {
+            servers.add(listener.accept());
+        }
+
+        public int read(int i, ByteBuffer buf) throws IOException {
+            return servers.get(i).read(buf);
+        }
+
+        public void close() {
+            servers.forEach(StreamSocket::close); // kept: readers may still look a socket up
+            if (listener != null) {
+                listener.close();
+            }
+        }
+    }
+
+    private static final class Jdk implements Stack {
+        private final List<SocketChannel> servers = new ArrayList<>();
+        private ServerSocketChannel listener;
+
+        public String name() {
+            return "jdk";
+        }
+
+        public int listen() throws IOException {
+            listener = ServerSocketChannel.open(StandardProtocolFamily.INET)
+                    .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 4096);
+            return ((InetSocketAddress) listener.getLocalAddress()).getPort();
+        }
+
+        public void acceptOne() throws IOException {
+            servers.add(listener.accept());
+        }
+
+        public int read(int i, ByteBuffer buf) throws IOException {
+            return servers.get(i).read(buf);
+        }
+
+        public void close() {
+            try {
+                for (SocketChannel c : servers) {
+                    c.close();
+                }
+                if (listener != null) {
+                    listener.close();
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+}
