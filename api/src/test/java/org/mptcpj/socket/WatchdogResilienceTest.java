@@ -1,0 +1,62 @@
+package org.mptcpj.socket;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.StandardProtocolFamily;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.mptcpj.error.ErrnoException;
+
+/** A pass that throws is logged and the watchdog goes on (issue 10 item 6). */
+class WatchdogResilienceTest {
+    @Test
+    void aFailingPassDoesNotStopTheWatchdog() throws Exception {
+        DeadPeerWatchdog wd = DeadPeerWatchdog.get();
+        DeadPeerWatchdog.SubflowSource real = wd.source();
+        try (SocketPair p = SocketPair.open(MptcpPolicy.REQUIRED, MptcpPolicy.REQUIRED, StandardProtocolFamily.INET)) {
+            StreamSocket victim = p.client();
+            AtomicInteger calls = new AtomicInteger();
+            // For the victim only: the first look throws, later ones report no established subflow.
+            wd.useSource(s -> {
+                if (s != victim) {
+                    return real.established(s);
+                }
+                if (calls.getAndIncrement() < 2) {
+                    throw new IllegalStateException("injected failure of a watchdog pass");
+                }
+                return 0;
+            });
+            victim.setDeadPeerWatchdog(Duration.ofMillis(200));
+            assertTrue(victim.isPeerDeadDetection());
+            CompletableFuture<Integer> read = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return victim.read(new byte[1], 0, 1);
+                } catch (java.io.IOException e) {
+                    throw new CompletionException(e);
+                }
+            });
+            Throwable t;
+            try {
+                read.get(5, TimeUnit.SECONDS);
+                throw new AssertionError("read returned instead of failing");
+            } catch (ExecutionException e) {
+                t = e.getCause();
+            } catch (java.util.concurrent.TimeoutException e) {
+                throw new AssertionError("the watchdog stopped after a failing pass (looked " + calls.get()
+                        + " times); the blocked read was never failed", e);
+            }
+            ErrnoException e = assertInstanceOf(ErrnoException.class, t);
+            assertEquals("ETIMEDOUT", e.errnoName(), e.getMessage());
+            assertTrue(calls.get() >= 3, "looked " + calls.get() + " times");
+        } finally {
+            wd.useSource(real);
+        }
+    }
+}
