@@ -114,10 +114,9 @@ groups=(
   "pingpong64 PingPongBenchmark main"
   "bulk BulkBenchmark main"
   "connect ConnectBenchmark main"
-  "watchdog WatchdogPassBenchmark main"
 )
 # Groups measuring the library's own work, with no C twin.
-own_groups=" watchdog "
+own_groups=" "
 for g in "${groups[@]}"; do
   read -r group class where <<<"$g"
   if [[ $where == two ]]; then
@@ -142,6 +141,14 @@ for g in "${groups[@]}"; do
     "${runner[@]}" "$here/target/reference" "${cargs[@]}" | grep -v '^#' | tee -a "$out/c-after.txt" >&2
   fi
 done
+
+# ---- the dead-peer watchdog at rest (own work, no C twin): CPU share of its thread ------------
+log "watchdog: CPU of its thread with idle watched MPTCP connections (WatchdogCpuShare)"
+qarg=()
+[[ $quick == 1 ]] && qarg=(--quick)
+"${run_main[@]}" "$java" --enable-native-access=ALL-UNNAMED -cp "$jar" org.mptcpj.benchmarks.WatchdogCpuShare \
+    "${qarg[@]}" >"$out/watchdog.txt" || { log "WatchdogCpuShare failed"; exit 1; }
+cat "$out/watchdog.txt" >&2
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$out/machine.txt"
 
 # ---- report ----------------------------------------------------------------------------------
