@@ -173,6 +173,14 @@ public final class StreamSocket extends NativeSocket {
      * period (a new path) cancels it. No effect on TCP sockets or connections that fell back to TCP,
      * where keepalive reports {@code ETIMEDOUT} itself.
      *
+     * <p>An idle connection is looked at ({@code getsockopt}) once per keepalive idle time, at its
+     * newest subflow's last received ACK + idle + 100 ms, and every 100 ms while its probes go
+     * unanswered, it has no established subflow, data in flight, or it moves data. So a subflow that
+     * keepalive kills, or that dies with data queued (retransmission or user timeout), is reported
+     * within the grace period + 100 ms; a reset of an idle connection's subflow that none of its
+     * probes or writes provoked (a middlebox's, the peer's path manager's) waits for the next look,
+     * up to keepalive idle + 100 ms.
+     *
      * @param grace how long a connection may have no subflow; {@code null} turns the watchdog off
      */
     public void setDeadPeerWatchdog(Duration grace) {
