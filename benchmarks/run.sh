@@ -146,7 +146,8 @@ done
 log "watchdog: CPU of its thread with idle watched MPTCP connections (WatchdogCpuShare)"
 qarg=()
 [[ $quick == 1 ]] && qarg=(--quick)
-"${run_main[@]}" "$java" --enable-native-access=ALL-UNNAMED -cp "$jar" org.mptcpj.benchmarks.WatchdogCpuShare \
+# In the first namespace: it raises net.core.netdev_max_backlog (global, absent in other namespaces) for its probe bursts.
+"$java" --enable-native-access=ALL-UNNAMED -cp "$jar" org.mptcpj.benchmarks.WatchdogCpuShare \
     "${qarg[@]}" >"$out/watchdog.txt" || { log "WatchdogCpuShare failed"; exit 1; }
 cat "$out/watchdog.txt" >&2
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$out/machine.txt"
