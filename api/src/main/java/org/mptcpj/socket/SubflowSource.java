@@ -20,7 +20,7 @@ interface SubflowSource {
     int MAX_SUBFLOWS = 16;
     /** Bytes of each subflow's tcp_info asked for: up to and including tcpi_last_ack_recv, 8-aligned. */
     int TCP_INFO_PREFIX = (int) ((tcp_info.tcpi_last_ack_recv$offset() + 4 + 7) & ~7L);
-    /** Holds the kernel sources' buffers for the life of the JVM. */
+    /** Allocates the readings' buffers (freed with their reading). */
     Arena ARENA = Arena.ofAuto();
 
     /**
@@ -30,8 +30,17 @@ interface SubflowSource {
      */
     int read(int fd, Reading into);
 
-    /** What one look at a connection found; reused by the watchdog thread, so a look allocates nothing. */
+    /**
+     * What one look at a connection found, and the native buffers of the look: one per thread that
+     * looks (the watchdog thread reuses its own, so a look allocates nothing).
+     */
     final class Reading {
+        final MemorySegment subflows = ARENA.allocate(
+                mptcp_subflow_data.layout().byteSize() + (long) MAX_SUBFLOWS * TCP_INFO_PREFIX, 8);
+        final MemorySegment request = ARENA.allocate(mptcp_full_info.layout().byteSize(), 8);
+        final MemorySegment info = ARENA.allocate(mptcp_info.layout().byteSize(), 8);
+        final MemorySegment length = ARENA.allocate(ValueLayout.JAVA_INT);
+
         /** Established subflows (a subflow keepalive or a reset closed no longer counts). */
         int established;
         /**
@@ -77,10 +86,11 @@ interface SubflowSource {
          * The request must be zeroed apart from the sizes and the array pointer, or the kernel says EINVAL.
          */
         FULL_INFO("MPTCP_FULL_INFO (Linux 6.5+): the state of every subflow") {
-            private final MemorySegment request = ARENA.allocate(mptcp_full_info.layout().byteSize(), 8);
-
             @Override
             public int read(int fd, Reading into) {
+                MemorySegment request = into.request;
+                MemorySegment subflows = into.subflows;
+                MemorySegment length = into.length;
                 request.fill((byte) 0);
                 mptcp_full_info.size_tcpinfo_user(request, TCP_INFO_PREFIX);
                 mptcp_full_info.size_arrays_user(request, MAX_SUBFLOWS);
@@ -103,6 +113,8 @@ interface SubflowSource {
         TCPINFO("MPTCP_TCPINFO (Linux 5.16+): the state of every subflow") {
             @Override
             public int read(int fd, Reading into) {
+                MemorySegment subflows = into.subflows;
+                MemorySegment length = into.length;
                 long header = mptcp_subflow_data.layout().byteSize();
                 subflows.asSlice(0, header).fill((byte) 0);
                 mptcp_subflow_data.size_subflow_data(subflows, (int) header);
@@ -133,10 +145,11 @@ interface SubflowSource {
          */
         INFO("MPTCP_INFO + the first subflow's TCP_INFO (Linux 5.16+): the first subflow's state and the "
                 + "path manager's count of the others") {
-            private final MemorySegment info = ARENA.allocate(mptcp_info.layout().byteSize(), 8);
-
             @Override
             public int read(int fd, Reading into) {
+                MemorySegment info = into.info;
+                MemorySegment subflows = into.subflows;
+                MemorySegment length = into.length;
                 length.set(ValueLayout.JAVA_INT, 0, (int) (mptcp_info.mptcpi_flags$offset() + 4));
                 int r = Sys.getsockopt(fd, Linux.SOL_MPTCP(), Linux.MPTCP_INFO(), info, length);
                 if (r < 0) {
@@ -159,10 +172,6 @@ interface SubflowSource {
         };
 
         final String description;
-        // Used only by the watchdog thread (and the probe before it starts).
-        final MemorySegment subflows = ARENA.allocate(
-                mptcp_subflow_data.layout().byteSize() + (long) MAX_SUBFLOWS * TCP_INFO_PREFIX, 8);
-        final MemorySegment length = ARENA.allocate(ValueLayout.JAVA_INT);
 
         Kernel(String description) {
             this.description = description;
@@ -178,27 +187,31 @@ interface SubflowSource {
             into.done();
         }
 
-        /**
-         * {@return the best source this kernel answers, or null when it answers none (before 5.16)}:
-         * asks each on a fresh unconnected MPTCP socket, where {@code EOPNOTSUPP} can only mean that
-         * the kernel does not know the option (on a connection it also means a fallback to TCP).
-         */
+        /** {@return the best source this kernel answers, or null when it answers none (before 5.16)} */
         static Kernel probe() {
+            for (Kernel k : values()) {
+                if (k.offered()) {
+                    return k;
+                }
+            }
+            return null;
+        }
+
+        /**
+         * {@return whether this kernel answers this source}: asked on a fresh unconnected MPTCP
+         * socket, where {@code EOPNOTSUPP} can only mean that the kernel does not know the option (on
+         * a connection it also means a fallback to TCP). False when no MPTCP socket can be created.
+         */
+        boolean offered() {
             int fd = Sys.socket(Linux.AF_INET(), Linux.SOCK_STREAM() | Linux.SOCK_CLOEXEC(), Linux.IPPROTO_MPTCP());
             if (fd < 0) {
                 fd = Sys.socket(Linux.AF_INET6(), Linux.SOCK_STREAM() | Linux.SOCK_CLOEXEC(), Linux.IPPROTO_MPTCP());
             }
             if (fd < 0) {
-                return null; // no MPTCP socket here at all: nothing to watch either
+                return false;
             }
             try {
-                Reading scratch = new Reading();
-                for (Kernel k : values()) {
-                    if (k.read(fd, scratch) == 0) {
-                        return k;
-                    }
-                }
-                return null;
+                return read(fd, new Reading()) == 0;
             } finally {
                 Sys.close(fd);
             }
