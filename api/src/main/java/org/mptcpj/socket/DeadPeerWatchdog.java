@@ -30,8 +30,10 @@ import org.mptcpj.internal.sys.Sys;
  * last ACK + idle. So an idle connection is looked at ({@code getsockopt}, a few µs) once per
  * keepalive idle time: at its newest subflow's last ACK ({@code tcpi_last_ack_recv}) + idle +
  * {@link #PERIOD}, by which time an answered probe has refreshed the ACK and the next look moves
- * on by another idle time. Every {@link #PERIOD} (today's rate) are looked at: a connection whose
- * probes go unanswered (from the first probe until it is declared dead), one without an
+ * on by another idle time (the kernel may send the probe up to 1/8 of idle late: its timer wheel
+ * rounds long timers up; until then it is looked at every idle/16). Every {@link #PERIOD} (today's
+ * rate) are looked at: a connection whose probes go unanswered (from the first probe until it is
+ * declared dead), one without an
  * established subflow (during its grace period), one with data in flight, one that moved data
  * since the last pass (which costs a bit test, not a system call), and one whose source cannot
  * tell the ACK times. A write on an idle connection brings it back to that rate at once
@@ -277,8 +279,16 @@ final class DeadPeerWatchdog {
             return 0;
         }
         long sinceAck = TimeUnit.MILLISECONDS.toNanos(look.lastAckMillis);
-        // Probing (no ACK for idle or longer): keepalive may kill the subflow any time now.
-        return sinceAck >= idle ? 0 : now + (idle - sinceAck) + PERIOD_NANOS;
+        if (sinceAck < idle) {
+            return now + (idle - sinceAck) + PERIOD_NANOS; // after the first probe, and its answer
+        }
+        if (!look.probing) {
+            // Idle time over but no probe sent yet: the kernel's timer wheel fires a timer of `idle`
+            // up to 1/8 of it late (timer wheel levels, kernel/time/timer.c). Nothing can die before
+            // that probe + count x interval, so looking again in idle/16 is early enough.
+            return now + Math.max(PERIOD_NANOS, idle / 16);
+        }
+        return 0; // probes unanswered: keepalive may kill the subflow any time now
     }
 
     /** {@return 0 with {@link #reading} filled, or -1 when the connection's subflows cannot be known} */

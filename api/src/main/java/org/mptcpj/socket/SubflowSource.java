@@ -50,11 +50,14 @@ interface SubflowSource {
         long lastAckMillis;
         /** Whether an established subflow has data in flight ({@code tcpi_unacked}): its death is not keepalive's to time. */
         boolean outstanding;
+        /** Whether an established subflow has unanswered keepalive probes ({@code tcpi_probes}). */
+        boolean probing;
 
         void reset() {
             established = 0;
             lastAckMillis = Long.MAX_VALUE;
             outstanding = false;
+            probing = false;
         }
 
         /** Counts one subflow from the first bytes of its {@code tcp_info}. */
@@ -66,6 +69,7 @@ interface SubflowSource {
             lastAckMillis = Math.min(lastAckMillis,
                     Integer.toUnsignedLong(tcpInfo.get(ValueLayout.JAVA_INT, at + tcp_info.tcpi_last_ack_recv$offset())));
             outstanding |= tcpInfo.get(ValueLayout.JAVA_INT, at + tcp_info.tcpi_unacked$offset()) != 0;
+            probing |= tcpInfo.get(ValueLayout.JAVA_BYTE, at + tcp_info.tcpi_probes$offset()) != 0;
         }
 
         void done() {
@@ -77,7 +81,8 @@ interface SubflowSource {
 
     /**
      * The kernel's sources, best first. Each asks only for the first {@link #TCP_INFO_PREFIX} bytes of
-     * a subflow's {@code tcp_info}: {@code tcpi_state}, {@code tcpi_unacked} and {@code tcpi_last_ack_recv}.
+     * a subflow's {@code tcp_info}: {@code tcpi_state}, {@code tcpi_probes}, {@code tcpi_unacked} and
+     * {@code tcpi_last_ack_recv}.
      */
     enum Kernel implements SubflowSource {
         /**

@@ -93,8 +93,8 @@ public final class WatchdogCpuShare {
             }
             System.out.printf("watchdog: %.2f %% of one core%n", 100.0 * cpu / wall);
         } finally {
-            if (backlog != null) {
-                Files.writeString(BACKLOG, backlog);
+            if (backlog != null && Files.readString(BACKLOG).trim().equals(Long.toString(2L * connections))) {
+                Files.writeString(BACKLOG, backlog); // unless someone else changed it meanwhile
             }
             open.forEach(StreamSocket::close);
             peer.destroy();
