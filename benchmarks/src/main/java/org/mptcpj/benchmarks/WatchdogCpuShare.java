@@ -93,7 +93,7 @@ public final class WatchdogCpuShare {
             }
             System.out.printf("watchdog: %.2f %% of one core%n", 100.0 * cpu / wall);
         } finally {
-            if (backlog != null && Files.readString(BACKLOG).trim().equals(Long.toString(2L * connections))) {
+            if (backlog != null && readProc().equals(Long.toString(2L * connections))) {
                 Files.writeString(BACKLOG, backlog); // unless someone else changed it meanwhile
             }
             open.forEach(StreamSocket::close);
@@ -112,7 +112,7 @@ public final class WatchdogCpuShare {
      */
     private static String raiseBacklog(long needed) {
         try {
-            String old = Files.readString(BACKLOG).trim();
+            String old = readProc();
             if (Long.parseLong(old) >= needed) {
                 return null;
             }
@@ -123,6 +123,13 @@ public final class WatchdogCpuShare {
             System.err.println("cannot raise net.core.netdev_max_backlog (" + e + "): bursts of keepalive probes may be"
                     + " dropped on loopback");
             return null;
+        }
+    }
+
+    /** Reads netdev_max_backlog to its end: {@code Files.readString} trusts procfs's file size and returns one byte. */
+    private static String readProc() throws IOException {
+        try (var in = Files.newInputStream(BACKLOG)) {
+            return new String(in.readAllBytes(), StandardCharsets.US_ASCII).trim();
         }
     }
 
