@@ -32,15 +32,15 @@ import org.mptcpj.internal.sys.Sys;
  * {@link #PERIOD}, by which time an answered probe has refreshed the ACK and the next look moves
  * on by another idle time (the kernel may send the probe up to 1/8 of idle late: its timer wheel
  * rounds long timers up; until then it is looked at every idle/16). Every {@link #PERIOD} (today's
- * rate) are looked at: a connection whose probes go unanswered (from the first probe until it is
- * declared dead), one without an
- * established subflow (during its grace period), one with data in flight, one that moved data
- * since the last pass (which costs a bit test, not a system call), and one whose source cannot
- * tell the ACK times. A write on an idle connection brings it back to that rate at once
- * ({@link #promote}), so a path cut while data is queued (the subflow then dies by retransmission
- * timeout or {@code TCP_USER_TIMEOUT}, not by keepalive) is detected as before. What the schedule
- * can miss: a subflow of an idle connection killed by a reset (a peer's or a middlebox's RST, an
- * ICMP error) that no probe or write of ours provoked, until the next look, at most keepalive idle
+ * rate) are looked at: a connection whose probes go unanswered (from the first unanswered probe
+ * until it is declared dead), one without an established subflow (during its grace period), one
+ * with data in flight, one that moved data since the last pass (which costs a bit test, not a
+ * system call), and one whose source cannot tell the ACK times or whose keepalive idle time is
+ * unknown. A write on an idle connection brings it back to that rate at once ({@link #promote}), so
+ * a path cut while data is queued (the subflow then dies by retransmission timeout or
+ * {@code TCP_USER_TIMEOUT}, not by keepalive) is detected as before. What the schedule can miss: a
+ * subflow of an idle connection killed by a reset that no probe or write of ours provoked (a
+ * middlebox's RST, the peer's path manager closing it), until the next look, at most keepalive idle
  * + {@link #PERIOD} later; a reset answering a probe is seen at the look after that probe.
  *
  * <p>Concurrency: nothing a socket does waits for a pass. {@link #watch} queues the socket (a
