@@ -47,6 +47,11 @@ final class KeepaliveSettings {
         return Boolean.TRUE.equals(enabled);
     }
 
+    /** {@return the keepalive idle time the application set, or null} */
+    Duration idle() {
+        return idle;
+    }
+
     /** {@return whether nothing was set} */
     boolean isEmpty() {
         return enabled == null && idle == null && interval == null && count == null;

@@ -74,7 +74,12 @@ public final class StreamSocket extends NativeSocket {
     // moved data, cleared by the watchdog's pass; a plain field, a stale read only delays a pass.
     int activity;
     long noSubflowSince;
-    int watchIndex = -1;
+    volatile boolean watched;
+    /** Set while the watchdog's schedule holds the socket aside: a write then brings it back (promote). */
+    volatile boolean watchAside;
+    int watchTier; // the rest: the watchdog thread's alone
+    long watchDue;
+    long watchIdleNanos;
     volatile long deadPeerGraceNanos = DEFAULT_DEAD_PEER_GRACE.toNanos();
     private volatile boolean watchdogChosen;
     private volatile String deadPeer;
@@ -184,6 +189,8 @@ public final class StreamSocket extends NativeSocket {
     void optionApplied(org.mptcpj.option.NativeOption<?> option, Object value) {
         if (option == org.mptcpj.option.Options.SO_KEEPALIVE) {
             updateWatchdog();
+        } else if (option == org.mptcpj.option.Options.TCP_KEEPIDLE) {
+            DeadPeerWatchdog.get().promote(this); // its schedule follows keepalive idle
         }
     }
 
@@ -199,6 +206,14 @@ public final class StreamSocket extends NativeSocket {
      * period (a new path) cancels it. No effect on TCP sockets or connections that fell back to TCP,
      * where keepalive reports {@code ETIMEDOUT} itself.
      *
+     * <p>An idle connection is looked at ({@code getsockopt}) once per keepalive idle time, at its
+     * newest subflow's last received ACK + idle + 100 ms, and every 100 ms while its probes go
+     * unanswered, it has no established subflow, data in flight, or it moves data. So a subflow that
+     * keepalive kills, or that dies with data queued (retransmission or user timeout), is reported
+     * within the grace period + 100 ms; a reset of an idle connection's subflow that none of its
+     * probes or writes provoked (a middlebox's, the peer's path manager's) waits for the next look,
+     * up to keepalive idle + 100 ms.
+     *
      * @param grace how long a connection may have no subflow; {@code null} turns the watchdog off
      * @throws IllegalArgumentException if {@code grace} is zero or negative
      * @throws SocketClosedException if the socket is closed
@@ -213,9 +228,35 @@ public final class StreamSocket extends NativeSocket {
         updateWatchdog();
     }
 
-    /** {@return whether the dead-peer watchdog is watching this connection now} */
+    /**
+     * {@return whether the dead-peer watchdog is watching this connection now}
+     *
+     * <p>What it detects depends on the kernel; the source is chosen once per JVM, logged at INFO:
+     * <ul>
+     * <li>Linux 6.5+ ({@code MPTCP_FULL_INFO}) and 5.16+ ({@code MPTCP_TCPINFO}): the state of every
+     *     subflow, so a connection is reported dead when none of its subflows is established.</li>
+     * <li>A kernel with {@code MPTCP_INFO} but without {@code MPTCP_TCPINFO} (mainline added both in
+     *     5.16, so only a backport has this): the first subflow's state ({@code TCP_INFO} on the MPTCP
+     *     socket) and the path manager's count of the others ({@code mptcpi_subflows}), so the death
+     *     of the first subflow is reported when the path manager counts no other; an added subflow
+     *     counts as alive as long as the path manager counts it.</li>
+     * <li>Before 5.16 (e.g. 5.15) none of these exist: the watchdog says so once at WARN, this method
+     *     returns false for every connection, and {@link #peerDeadDetectionUnavailable()} says why.</li>
+     * </ul>
+     * Also false on TCP sockets, connections that fell back to TCP (keepalive reports {@code ETIMEDOUT}
+     * there itself), after the watchdog declared the peer dead, and after {@link #close()}.
+     */
     public boolean isPeerDeadDetection() {
-        return watchIndex >= 0;
+        return watched;
+    }
+
+    /**
+     * {@return why this kernel cannot support the dead-peer watchdog, or empty when it can} (it has
+     * none of {@code MPTCP_FULL_INFO}, {@code MPTCP_TCPINFO} and {@code MPTCP_INFO}: Linux before 5.16).
+     * The first call may probe the kernel with one unconnected MPTCP socket.
+     */
+    public static java.util.Optional<String> peerDeadDetectionUnavailable() {
+        return java.util.Optional.ofNullable(DeadPeerWatchdog.get().unavailable());
     }
 
     private void updateWatchdog() {
@@ -394,6 +435,9 @@ public final class StreamSocket extends NativeSocket {
                 if (r >= 0) {
                     done += r;
                     activity = 1;
+                    if (watchAside) {
+                        DeadPeerWatchdog.get().promote(this); // data in flight: looked at every pass again
+                    }
                 } else if (r == -Linux.EAGAIN()) {
                     awaitReady(s, Linux.POLLOUT(), -1, 0, "write");
                 } else {
