@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.mptcpj.bindings.linux.Linux;
 import org.mptcpj.bindings.linux.pollfd;
 import org.mptcpj.error.ErrnoException;
+import org.mptcpj.internal.jfr.JfrEvents;
 import org.mptcpj.internal.sys.Threads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -111,6 +112,7 @@ public final class MptcpEventSubscription implements AutoCloseable {
             return;
         }
         received.incrementAndGet();
+        JfrEvents.pathManagerEvent(name, event);
         if (!queue.offer(event)) {
             dropped.incrementAndGet();
         }

@@ -17,6 +17,9 @@ import org.mptcpj.info.MptcpInfo;
 import org.mptcpj.info.SubflowAddresses;
 import org.mptcpj.info.SubflowTcpInfos;
 import org.mptcpj.info.TcpInfo;
+import org.mptcpj.internal.jfr.JfrEvents;
+import org.mptcpj.internal.jfr.SocketReadEvent;
+import org.mptcpj.internal.jfr.SocketWriteEvent;
 import org.mptcpj.internal.sys.GuardedFd;
 import org.mptcpj.internal.sys.Readiness;
 import org.mptcpj.internal.sys.SockAddrs;
@@ -141,8 +144,10 @@ public final class StreamSocket extends NativeSocket {
      */
     void established(KeepaliveSettings settings) throws IOException {
         connected = true;
+        JfrEvents.connectionEstablished(this);
         if (isMptcp() && !settings.isEmpty()) {
             settings.applyTo(this);
+            JfrEvents.keepaliveReapplied(this);
         }
         updateWatchdog();
     }
@@ -197,6 +202,7 @@ public final class StreamSocket extends NativeSocket {
         deadPeer = "dead peer: the MPTCP connection has had no subflow for " + withoutSubflowMillis
                 + " ms (dead-peer watchdog; keepalive closed its subflows)";
         LOG.info("{}: {}", this, deadPeer);
+        JfrEvents.deadPeer(this, deadPeerGraceNanos, withoutSubflowMillis);
         if (fd.tryAcquire()) {
             try {
                 Sys.shutdown(fd.number(), Linux.SHUT_RDWR()); // wakes threads in poll
@@ -252,6 +258,17 @@ public final class StreamSocket extends NativeSocket {
      * @throws ErrnoException e.g. {@code ECONNRESET}, {@code ETIMEDOUT} (keepalive or user timeout expired)
      */
     public int read(MemorySegment dst) throws IOException {
+        SocketReadEvent event; // JFR org.mptcpj.SocketRead, as jdk.SocketRead; nothing without a recording
+        if (!JfrEvents.ON || !(event = new SocketReadEvent()).isEnabled()) {
+            return implRead(dst);
+        }
+        event.begin();
+        int n = implRead(dst);
+        event.offer(this, n, readTimeoutNanos);
+        return n;
+    }
+
+    private int implRead(MemorySegment dst) throws IOException {
         if (dst.isNative()) {
             return readNative(dst);
         }
@@ -303,6 +320,17 @@ public final class StreamSocket extends NativeSocket {
      * @throws ErrnoException e.g. {@code EPIPE}, {@code ECONNRESET}
      */
     public void write(MemorySegment src) throws IOException {
+        SocketWriteEvent event; // JFR org.mptcpj.SocketWrite, as jdk.SocketWrite; nothing without a recording
+        if (!JfrEvents.ON || !(event = new SocketWriteEvent()).isEnabled()) {
+            implWrite(src);
+            return;
+        }
+        event.begin();
+        implWrite(src);
+        event.offer(this, src.byteSize());
+    }
+
+    private void implWrite(MemorySegment src) throws IOException {
         if (src.isNative()) {
             writeNative(src);
             return;
