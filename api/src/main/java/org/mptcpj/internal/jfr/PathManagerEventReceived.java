@@ -3,6 +3,7 @@ package org.mptcpj.internal.jfr;
 import jdk.jfr.Description;
 import jdk.jfr.Label;
 import jdk.jfr.Name;
+import jdk.jfr.StackTrace;
 import org.mptcpj.pm.MptcpEvent;
 
 /**
@@ -10,6 +11,7 @@ import org.mptcpj.pm.MptcpEvent;
  * {@link org.mptcpj.pm.MptcpEventSubscription} received it (recorded by its reader thread, before
  * the listener sees it; also when the listener's queue is full and the event is dropped).
  */
+@StackTrace(false) // recorded by the subscription's reader thread: its stack says nothing
 @Name("org.mptcpj.PathManagerEvent")
 @Label("Path Manager Event")
 @Description("An MPTCP path-manager event (mptcp_pm_events netlink group) received by an mptcpj subscription")

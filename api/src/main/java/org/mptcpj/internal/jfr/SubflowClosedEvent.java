@@ -3,6 +3,7 @@ package org.mptcpj.internal.jfr;
 import jdk.jfr.Description;
 import jdk.jfr.Label;
 import jdk.jfr.Name;
+import jdk.jfr.StackTrace;
 
 /**
  * A subflow was closed, derived from the kernel's path-manager event {@code MPTCP_EVENT_SUB_CLOSED}
@@ -11,6 +12,7 @@ import jdk.jfr.Name;
  * connection's namespace. The watchdog's own view (no established subflow) is
  * {@code org.mptcpj.DeadPeer}.
  */
+@StackTrace(false) // recorded by the subscription's reader thread: its stack says nothing
 @Name("org.mptcpj.SubflowClosed")
 @Label("Subflow Closed")
 @Description("An MPTCP subflow was closed (from the path manager's SUB_CLOSED event), with its error")

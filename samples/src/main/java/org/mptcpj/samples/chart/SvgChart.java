@@ -102,6 +102,9 @@ public final class SvgChart {
 
     private static final int WIDTH = 1000;
     private static final int ROW = 15;
+    /** Height of one lane of labels (ticks above the plot, markers inside it). */
+    private static final int LANE = 13;
+    private static final int LEGEND_ROW = 16;
     private static final String[] PALETTE = {"#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b"};
 
     private final String title;
@@ -110,6 +113,7 @@ public final class SvgChart {
     // The axes of the picture being written (automatic bounds resolved); set by svg().
     private Axis x;
     private Axis y;
+    private int tickLanes;
     private final List<Series> series = new ArrayList<>();
     private final List<Mark> markers = new ArrayList<>();
     private final List<Mark> ticks = new ArrayList<>();
@@ -147,7 +151,7 @@ public final class SvgChart {
     }
 
     private int top() {
-        return 50 + (ticks.isEmpty() ? 0 : 110);
+        return 45 + tickLanes * LANE;
     }
 
     private int plotHeight() {
@@ -155,15 +159,47 @@ public final class SvgChart {
     }
 
     private int plotWidth() {
-        return WIDTH - left() - 200; // legend on the right
+        return WIDTH - left() - 30;
+    }
+
+    /** Where the labels of {@code marks} go: sorted by x, each on the first lane where it does not overlap. */
+    /** About 6 px per character at 11 px. */
+    private static double labelWidth(String label) {
+        return 6.2 * label.length();
+    }
+
+    private record Lanes(List<Mark> sorted, int[] lane, int lanes) {
+    }
+
+    private Lanes lanes(List<Mark> marks) {
+        List<Mark> sorted = marks.stream().sorted(java.util.Comparator.comparingDouble(Mark::x)).toList();
+        int[] lane = new int[sorted.size()];
+        List<Double> ends = new ArrayList<>(); // per lane: where its last label ends (px)
+        for (int i = 0; i < sorted.size(); i++) {
+            double start = px(sorted.get(i).x());
+            int l = 0;
+            while (l < ends.size() && ends.get(l) > start - 6) {
+                l++;
+            }
+            double end = start + labelWidth(sorted.get(i).label()) + 4;
+            if (l == ends.size()) {
+                ends.add(end);
+            } else {
+                ends.set(l, end);
+            }
+            lane[i] = l;
+        }
+        return new Lanes(sorted, lane, ends.size());
     }
 
     private double px(double v) {
         return left() + (v - x.min()) / (x.max() - x.min()) * plotWidth();
     }
 
+    /** Numbers grow upwards; categories are listed downwards, the first at the top. */
     private double py(double v) {
-        return top() + plotHeight() - (v - y.min()) / (y.max() - y.min()) * plotHeight();
+        double fraction = (v - y.min()) / (y.max() - y.min());
+        return top() + (y.categorical() ? fraction : 1 - fraction) * plotHeight();
     }
 
     // ---------------------------------------------------------------- output
@@ -172,7 +208,10 @@ public final class SvgChart {
     public synchronized String svg() {
         x = xAxis.resolved(largest(true));
         y = yAxis.resolved(largest(false));
-        int height = top() + plotHeight() + 60;
+        tickLanes = 0; // lanes() needs px(), which does not depend on top()
+        Lanes t = lanes(ticks);
+        tickLanes = t.lanes();
+        int height = top() + plotHeight() + 55 + LEGEND_ROW * series.size();
         StringBuilder b = new StringBuilder(16 * 1024);
         b.append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
         b.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
@@ -181,19 +220,27 @@ public final class SvgChart {
         b.append("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n");
         text(b, WIDTH / 2.0, 22, esc(title), "middle", "font-size=\"15\" font-weight=\"bold\"");
         axes(b);
-        for (Mark m : markers) {
-            double at = px(m.x());
+        Lanes m = lanes(markers);
+        for (int i = 0; i < m.sorted().size(); i++) {
+            Mark k = m.sorted().get(i);
+            double at = px(k.x());
             b.append(String.format(Locale.ROOT, "<g class=\"marker\" data-x=\"%s\"><line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" "
-                    + "y2=\"%d\" stroke=\"#555\" stroke-dasharray=\"6,4\"/>", num(m.x()), at, top(), at, top() + plotHeight()));
-            text(b, at + 4, top() + 12, esc(m.label()), "start", "fill=\"#333\"");
+                    + "y2=\"%d\" stroke=\"#555\" stroke-dasharray=\"6,4\"/>", num(k.x()), at, top(), at, top() + plotHeight()));
+            boolean fits = at + 4 + labelWidth(k.label()) <= left() + plotWidth();
+            text(b, fits ? at + 4 : at - 4, top() + 12 + LANE * m.lane()[i], esc(k.label()), fits ? "start" : "end",
+                    "fill=\"#333\"");
             b.append("</g>\n");
         }
-        for (Mark t : ticks) {
-            double at = px(t.x());
-            b.append(String.format(Locale.ROOT, "<g class=\"tick\" data-x=\"%s\"><line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" "
-                    + "y2=\"%d\" stroke=\"#e377c2\" stroke-width=\"2\"/>", num(t.x()), at, top() - 6, at, top() + 6));
-            b.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" transform=\"rotate(-50 %.1f %d)\" "
-                    + "fill=\"#a0307a\">%s</text></g>%n", at + 2, top() - 9, at + 2, top() - 9, esc(t.label())));
+        for (int i = 0; i < t.sorted().size(); i++) {
+            Mark k = t.sorted().get(i);
+            double at = px(k.x());
+            double labelY = top() - 8 - LANE * (t.lanes() - 1 - t.lane()[i]); // lane 0 nearest the plot
+            b.append(String.format(Locale.ROOT, "<g class=\"tick\" data-x=\"%s\"><line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
+                    + "y2=\"%d\" stroke=\"#e377c2\" stroke-width=\"1\"/><line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" "
+                    + "y2=\"%d\" stroke=\"#e377c2\" stroke-width=\"2\"/>", num(k.x()), at, labelY - 9, at, top(),
+                    at, top() - 4, at, top() + 6));
+            text(b, at + 3, labelY, esc(k.label()), "start", "fill=\"#a0307a\"");
+            b.append("</g>\n");
         }
         for (Series s : series) {
             seriesSvg(b, s);
@@ -286,9 +333,12 @@ public final class SvgChart {
     }
 
     private void legend(StringBuilder b) {
-        int lx = left() + plotWidth() + 15;
-        int ly = top() + 10;
+        int lx = left();
+        int ly = top() + plotHeight() + 52;
         for (Series s : series) {
+            if (s.points.isEmpty()) {
+                continue;
+            }
             switch (s.style) {
                 case LINE -> b.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"%s\" "
                         + "stroke-width=\"2\"/>%n", lx, ly, lx + 16, ly, s.color));
@@ -297,7 +347,7 @@ public final class SvgChart {
                         + "stroke-width=\"1.5\"/>%n", lx + 8, ly - 5, s.color));
             }
             text(b, lx + 22, ly + 4, esc(s.name), "start", "font-size=\"10\"");
-            ly += 18;
+            ly += LEGEND_ROW;
         }
     }
 

@@ -21,10 +21,10 @@ final class LabChart {
                 SvgChart.Axis.numeric("seconds after the last activity (the path was cut right after it)", 0,
                         Math.ceil(waitLimit * 1.15)),
                 SvgChart.Axis.categories("scenario", rows));
-        SvgChart.Series expected = chart.series("expected: idle + count x interval", Style.DIAMOND, "#333333");
         SvgChart.Series textbook = chart.series("detected: textbook (ETIMEDOUT on time)", Style.DOT, "#2ca02c");
         SvgChart.Series off = chart.series("detected: late or early", Style.DOT, "#d62728");
         SvgChart.Series never = chart.series("never: nothing within the wait limit", Style.DOT, "#8b0000");
+        SvgChart.Series expected = chart.series("expected: idle + count x interval", Style.DIAMOND, "#333333"); // on top
         chart.marker(waitLimit, String.format(Locale.ROOT, "wait limit %.0f s", waitLimit));
         for (int i = 0; i < results.size(); i++) {
             LabResult r = results.get(i);
