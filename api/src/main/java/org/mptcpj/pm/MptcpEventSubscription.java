@@ -31,6 +31,10 @@ import org.slf4j.LoggerFactory;
  *   <li>both are logged (at most once a second) through SLF4J logger {@code org.mptcpj.pm.MptcpEventSubscription}.</li>
  * </ul>
  * {@link #close()} stops both threads and closes the socket; events still queued are discarded.
+ *
+ * <p>The reader also records each event as the JFR event {@code org.mptcpj.PathManagerEvent} (and
+ * subflow events as {@code org.mptcpj.SubflowEstablished}/{@code SubflowClosed}) when a recording
+ * asks for them.
  */
 public final class MptcpEventSubscription implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MptcpEventSubscription.class);

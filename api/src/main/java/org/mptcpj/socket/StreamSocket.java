@@ -253,6 +253,9 @@ public final class StreamSocket extends NativeSocket {
      * Reads with {@code recv(2)} into {@code dst}, blocking until at least one byte arrives. Native
      * memory is read into directly; a heap segment through one copy.
      *
+     * <p>A read that takes longer than its threshold (20 ms by default) is recorded as the JFR event
+     * {@code org.mptcpj.SocketRead}, the equivalent of {@code jdk.SocketRead}.
+     *
      * @return the number of bytes read (at most {@code dst.byteSize()}), or -1 at end of stream
      * @throws SocketTimeoutException if the read timeout passes first
      * @throws ErrnoException e.g. {@code ECONNRESET}, {@code ETIMEDOUT} (keepalive or user timeout expired)
@@ -315,7 +318,8 @@ public final class StreamSocket extends NativeSocket {
 
     /**
      * Writes all of {@code src} (native directly, heap through one copy) with {@code send(2)} ({@code MSG_NOSIGNAL}: a closed peer gives
-     * {@code EPIPE}, never {@code SIGPIPE}), blocking while the send buffer is full.
+     * {@code EPIPE}, never {@code SIGPIPE}), blocking while the send buffer is full. A write that takes
+     * longer than its threshold (20 ms by default) is recorded as the JFR event {@code org.mptcpj.SocketWrite}.
      *
      * @throws ErrnoException e.g. {@code EPIPE}, {@code ECONNRESET}
      */
