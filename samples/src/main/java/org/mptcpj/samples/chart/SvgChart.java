@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 
@@ -162,7 +163,6 @@ public final class SvgChart {
         return WIDTH - left() - 30;
     }
 
-    /** Where the labels of {@code marks} go: sorted by x, each on the first lane where it does not overlap. */
     /** About 6 px per character at 11 px. */
     private static double labelWidth(String label) {
         return 6.2 * label.length();
@@ -171,8 +171,9 @@ public final class SvgChart {
     private record Lanes(List<Mark> sorted, int[] lane, int lanes) {
     }
 
+    /** Where the labels of {@code marks} go: sorted by x, each on the first lane where it does not overlap. */
     private Lanes lanes(List<Mark> marks) {
-        List<Mark> sorted = marks.stream().sorted(java.util.Comparator.comparingDouble(Mark::x)).toList();
+        List<Mark> sorted = marks.stream().sorted(Comparator.comparingDouble(Mark::x)).toList();
         int[] lane = new int[sorted.size()];
         List<Double> ends = new ArrayList<>(); // per lane: where its last label ends (px)
         for (int i = 0; i < sorted.size(); i++) {
