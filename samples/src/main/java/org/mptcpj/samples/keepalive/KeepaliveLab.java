@@ -253,7 +253,7 @@ final class KeepaliveLab {
                 + options.waitMarginSeconds();
     }
 
-    private void report(List<LabResult> results) throws java.io.IOException {
+    private void report(List<LabResult> results) throws IOException {
         if (options.json()) {
             results.forEach(r -> out.println(r.json()));
         } else {
