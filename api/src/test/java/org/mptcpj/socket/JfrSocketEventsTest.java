@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.net.StandardProtocolFamily;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -122,7 +122,7 @@ class JfrSocketEventsTest {
         assertTrue(reasons.get(1).startsWith("true: the peer did not negotiate MPTCP"), reasons.toString());
     }
 
-    static List<RecordedEvent> events(Path file, String name) throws java.io.IOException {
+    static List<RecordedEvent> events(Path file, String name) throws IOException {
         return RecordingFile.readAllEvents(file).stream().filter(e -> e.getEventType().getName().equals(name)).toList();
     }
 
@@ -137,7 +137,7 @@ class JfrSocketEventsTest {
     private static void write(StreamSocket s, byte[] b) {
         try {
             s.write(b, 0, b.length);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new AssertionError(e);
         }
     }
@@ -145,7 +145,7 @@ class JfrSocketEventsTest {
     private static void shutdownOutput(StreamSocket s) {
         try {
             s.shutdownOutput();
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new AssertionError(e);
         }
     }
@@ -160,7 +160,7 @@ class JfrSocketEventsTest {
                 }
                 got += k;
             }
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new AssertionError(e);
         }
     }
