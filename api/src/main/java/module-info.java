@@ -7,7 +7,8 @@
  *   <li>{@link org.mptcpj.error}: errno-carrying exceptions</li>
  *   <li>{@link org.mptcpj.netns}: sockets inside named network namespaces</li>
  * </ul>
- * All native calls live in the internal package {@code org.mptcpj.internal.sys}.
+ * All native calls live in the internal package {@code org.mptcpj.internal.sys}; the JDK Flight
+ * Recorder events ({@code org.mptcpj.*}) in {@code org.mptcpj.internal.jfr}.
  *
  * <p>Arguments: a {@code null} passed to a constructor or method of these packages throws a
  * {@link java.lang.NullPointerException} whose message is the parameter's name, before anything
@@ -18,6 +19,7 @@
 module org.mptcpj {
     requires org.mptcpj.bindings;
     requires org.slf4j;
+    requires jdk.jfr;
 
     exports org.mptcpj.socket;
     exports org.mptcpj.option;

@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.mptcpj.bindings.linux.Linux;
 import org.mptcpj.bindings.linux.pollfd;
 import org.mptcpj.error.ErrnoException;
+import org.mptcpj.internal.jfr.JfrEvents;
 import org.mptcpj.internal.sys.Threads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,6 +37,9 @@ import org.slf4j.LoggerFactory;
  * exception), the subscription ends by itself: it closes its socket, {@link #isClosed()} becomes
  * true, {@link #failure()} holds the error, and the listener receives it through
  * {@link MptcpEventListener#onError} after the events queued before it.
+ * <p>The reader also records each event as the JFR event {@code org.mptcpj.PathManagerEvent} (and
+ * subflow events as {@code org.mptcpj.SubflowEstablished}/{@code SubflowClosed}) when a recording
+ * asks for them.
  */
 public final class MptcpEventSubscription implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MptcpEventSubscription.class);
@@ -127,6 +131,7 @@ public final class MptcpEventSubscription implements AutoCloseable {
             return;
         }
         received.incrementAndGet();
+        JfrEvents.pathManagerEvent(name, event);
         if (!queue.offer(event)) {
             dropped.incrementAndGet();
         }

@@ -21,6 +21,9 @@ import org.mptcpj.info.SubflowTcpInfos;
 import org.mptcpj.info.TcpInfo;
 import org.mptcpj.internal.access.InfoViewAccess;
 import org.mptcpj.internal.access.SharedSecrets;
+import org.mptcpj.internal.jfr.JfrEvents;
+import org.mptcpj.internal.jfr.SocketReadEvent;
+import org.mptcpj.internal.jfr.SocketWriteEvent;
 import org.mptcpj.internal.sys.GuardedFd;
 import org.mptcpj.internal.sys.SockAddrs;
 import org.mptcpj.internal.sys.Sys;
@@ -179,8 +182,10 @@ public final class StreamSocket extends NativeSocket {
      */
     void established(KeepaliveSettings settings) throws IOException {
         connected = true;
+        JfrEvents.connectionEstablished(this);
         if (isMptcp() && !settings.isEmpty()) {
             settings.applyTo(this);
+            JfrEvents.keepaliveReapplied(this);
         }
         updateWatchdog();
     }
@@ -274,6 +279,7 @@ public final class StreamSocket extends NativeSocket {
         deadPeer = "dead peer: the MPTCP connection has had no subflow for " + withoutSubflowMillis
                 + " ms (dead-peer watchdog; keepalive closed its subflows)";
         LOG.info("{}: {}", this, deadPeer);
+        JfrEvents.deadPeer(this, deadPeerGraceNanos, withoutSubflowMillis);
         if (fd.tryAcquire()) {
             try {
                 Sys.shutdown(fd.number(), Linux.SHUT_RDWR()); // wakes threads in poll
@@ -335,6 +341,9 @@ public final class StreamSocket extends NativeSocket {
      * any thread with a timeout, calls {@code recv(MSG_DONTWAIT)} and waits for readiness
      * ({@code epoll(7)} or {@code poll(2)}) when nothing is there.
      *
+     * <p>A read that takes longer than its threshold (20 ms by default) is recorded as the JFR event
+     * {@code org.mptcpj.SocketRead}, the equivalent of {@code jdk.SocketRead}.
+     *
      * @return the number of bytes read (at most {@code dst.byteSize()}), or -1 at end of stream
      * @throws SocketTimeoutException if the read timeout passes first
      * @throws org.mptcpj.error.SocketClosedByInterruptException if the thread is interrupted (the
@@ -344,6 +353,17 @@ public final class StreamSocket extends NativeSocket {
      */
     public int read(MemorySegment dst) throws IOException {
         Objects.requireNonNull(dst, "dst");
+        SocketReadEvent event; // JFR org.mptcpj.SocketRead, as jdk.SocketRead; nothing without a recording
+        if (!JfrEvents.ON || !(event = new SocketReadEvent()).isEnabled()) {
+            return implRead(dst);
+        }
+        event.begin();
+        int n = implRead(dst);
+        event.offer(this, n, readTimeoutNanos);
+        return n;
+    }
+
+    private int implRead(MemorySegment dst) throws IOException {
         if (dst.isNative()) {
             return readNative(dst);
         }
@@ -396,7 +416,8 @@ public final class StreamSocket extends NativeSocket {
      * Writes all of {@code src} (native directly, heap through one copy) with {@code send(2)} ({@code MSG_NOSIGNAL}: a closed peer gives
      * {@code EPIPE}, never {@code SIGPIPE}), blocking while the send buffer is full: a platform
      * thread inside {@code send(2)}, a virtual thread parked ({@code MSG_DONTWAIT}, then
-     * {@code epoll(7)}).
+     * {@code epoll(7)}). A write that takes longer than its threshold (20 ms by default) is recorded
+     * as the JFR event {@code org.mptcpj.SocketWrite}.
      *
      * @throws ErrnoException e.g. {@code EPIPE}, {@code ECONNRESET}; {@code fcntl(2)} failing to make
      *         the descriptor blocking; or if a wait for buffer space fails: {@code poll(2)} ({@code EINVAL} when {@code RLIMIT_NOFILE} is 0, {@code ENOMEM}) or, on a virtual thread, {@code epoll_ctl(2)}/{@code epoll_wait(2)}
@@ -409,6 +430,17 @@ public final class StreamSocket extends NativeSocket {
             checkOpen("write"); // nothing to send, but a closed socket still says it is closed
             return;
         }
+        SocketWriteEvent event; // JFR org.mptcpj.SocketWrite, as jdk.SocketWrite; nothing without a recording
+        if (!JfrEvents.ON || !(event = new SocketWriteEvent()).isEnabled()) {
+            implWrite(src);
+            return;
+        }
+        event.begin();
+        implWrite(src);
+        event.offer(this, src.byteSize());
+    }
+
+    private void implWrite(MemorySegment src) throws IOException {
         if (src.isNative()) {
             writeNative(src);
             return;

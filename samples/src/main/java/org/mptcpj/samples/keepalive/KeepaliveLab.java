@@ -169,8 +169,7 @@ final class KeepaliveLab {
         } else {
             lab.linkDown(0);
         }
-        double maxExpected = sides.stream().mapToDouble(s -> s.scenario.params().expectedSeconds()).max().orElse(0);
-        double limit = maxExpected + options.waitMarginSeconds();
+        double limit = waitLimitSeconds(sides.stream().map(s -> s.scenario).toList());
         progress.printf(Locale.ROOT, "path cut; waiting up to %.0f s for %d sides%n", limit, sides.size());
 
         Thread sampler = Thread.ofPlatform().daemon(true).name("probe-sampler").start(() -> sampleProbes(sides));
@@ -248,7 +247,13 @@ final class KeepaliveLab {
         }
     }
 
-    private void report(List<LabResult> results) {
+    /** {@return how long each side waits for its error after the cut: the longest expected time + the margin} */
+    double waitLimitSeconds(List<LabScenario> scenarios) {
+        return scenarios.stream().mapToDouble(s -> s.params().expectedSeconds()).max().orElse(0)
+                + options.waitMarginSeconds();
+    }
+
+    private void report(List<LabResult> results) throws IOException {
         if (options.json()) {
             results.forEach(r -> out.println(r.json()));
         } else {
@@ -261,6 +266,11 @@ final class KeepaliveLab {
                     + "of the last activity; never: nothing reported within the wait limit (the longest expected time + "
                     + options.waitMarginSeconds() + " s; MPTCP without the watchdog reports ENOTCONN only after "
                     + "net.mptcp.close_timeout, 60 s by default)");
+        }
+        if (options.chart() != null) {
+            LabChart.of(results, waitLimitSeconds(results.stream().map(LabResult::scenario).toList()))
+                    .write(options.chart());
+            progress.println("chart: " + options.chart());
         }
         long bad = results.stream().filter(r -> !r.acceptable()).count();
         boolean same = beforeEqualsAfter(results);

@@ -22,6 +22,16 @@ record LabResult(LabScenario scenario, String side, Double detectedSeconds, Stri
         return "textbook";
     }
 
+    /** {@return an expected time as the tool prints it (table, JSON, chart)} */
+    static String expectedText(double seconds) {
+        return String.format(Locale.ROOT, "%.1f", seconds);
+    }
+
+    /** {@return a measured time as the tool prints it (table, JSON, chart)} */
+    static String detectedText(double seconds) {
+        return String.format(Locale.ROOT, "%.2f", seconds);
+    }
+
     boolean acceptable() {
         return !scenario.expectTextbook() || "textbook".equals(verdict);
     }
@@ -30,21 +40,21 @@ record LabResult(LabScenario scenario, String side, Double detectedSeconds, Stri
         KeepaliveParams p = scenario.params();
         return String.format(Locale.ROOT,
                 "{\"scenario\":\"%s\",\"protocol\":\"%s\",\"set\":\"%s\",\"side\":\"%s\",\"watchdog\":%s,"
-                        + "\"idle_s\":%d,\"interval_s\":%d,\"count\":%d,\"expected_s\":%.1f,\"detected_s\":%s,"
+                        + "\"idle_s\":%d,\"interval_s\":%d,\"count\":%d,\"expected_s\":%s,\"detected_s\":%s,"
                         + "\"errno\":%s,\"probes_kernel\":%d,\"probes_wire\":%s,\"verdict\":\"%s\"}",
                 scenario.name(side), scenario.protocol().label, scenario.set(), side, scenario.watchdog(), p.idle(),
-                p.interval(), p.count(), p.expectedSeconds(),
-                detectedSeconds == null ? "null" : String.format(Locale.ROOT, "%.2f", detectedSeconds),
+                p.interval(), p.count(), expectedText(p.expectedSeconds()),
+                detectedSeconds == null ? "null" : detectedText(detectedSeconds),
                 errno == null ? "null" : "\"" + errno + "\"", probesKernel, probesWire == null ? "null" : probesWire,
                 verdict);
     }
 
     String row() {
         KeepaliveParams p = scenario.params();
-        return String.format(Locale.ROOT, "| %-14s | %-14s | %-6s | %-8s | %2d/%d/%2d | %5.1f | %8s | %-9s | %2d | %4s | %-8s |",
+        return String.format(Locale.ROOT, "| %-14s | %-14s | %-6s | %-8s | %2d/%d/%2d | %5s | %8s | %-9s | %2d | %4s | %-8s |",
                 scenario.protocol().label, scenario.set(), side, scenario.watchdog() ? "on" : "off", p.idle(), p.count(),
-                p.interval(), p.expectedSeconds(),
-                detectedSeconds == null ? "-" : String.format(Locale.ROOT, "%.2f", detectedSeconds),
+                p.interval(), expectedText(p.expectedSeconds()),
+                detectedSeconds == null ? "-" : detectedText(detectedSeconds),
                 errno == null ? "-" : errno, probesKernel, probesWire == null ? "-" : probesWire.toString(), verdict);
     }
 

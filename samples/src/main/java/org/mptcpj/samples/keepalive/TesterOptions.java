@@ -1,17 +1,18 @@
 package org.mptcpj.samples.keepalive;
 
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import org.mptcpj.socket.MptcpPolicy;
 
 /** The keepalive tester's command line. */
 record TesterOptions(boolean lab, MptcpPolicy policy, KeepaliveParams params, Duration userTimeout,
                      boolean afterConnect, boolean watchdog, InetSocketAddress target, double scale, boolean json,
-                     String cut, double waitMarginSeconds) {
+                     String cut, double waitMarginSeconds, Path chart) {
 
     static final String USAGE = """
             usage: keepalive-tester [peer options] [host:port]
-                   keepalive-tester --lab [--scale F] [--cut loss|link] [--wait-margin S] [--json]
+                   keepalive-tester --lab [--scale F] [--cut loss|link] [--wait-margin S] [--json] [--chart FILE.svg]
 
             Peer mode (seed 001's program): connect (to an embedded loopback server when no host:port
             is given), set keepalive, read every value back, wait and report how the connection ended.
@@ -27,6 +28,7 @@ record TesterOptions(boolean lab, MptcpPolicy policy, KeepaliveParams params, Du
             once, the path is cut (100% loss, or a link down), and the tester reports when each side
             saw the error, which errno, and how many probes went out (kernel: tcpi_probes; wire:
             tcpdump, when installed). Exit status 0 only if every scenario expected to be textbook is.
+            --chart FILE.svg draws each side's expected and measured detection time.
             """;
 
     static TesterOptions parse(String[] args) {
@@ -43,6 +45,7 @@ record TesterOptions(boolean lab, MptcpPolicy policy, KeepaliveParams params, Du
         boolean json = false;
         String cut = "loss";
         double margin = 10;
+        Path chart = null;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
@@ -59,6 +62,7 @@ record TesterOptions(boolean lab, MptcpPolicy policy, KeepaliveParams params, Du
                 case "--json" -> json = true;
                 case "--cut" -> cut = value(args, ++i, a);
                 case "--wait-margin" -> margin = Double.parseDouble(value(args, ++i, a));
+                case "--chart" -> chart = Path.of(value(args, ++i, a));
                 case "-h", "--help" -> throw new IllegalArgumentException("");
                 default -> {
                     if (a.startsWith("-") || target != null) {
@@ -80,7 +84,7 @@ record TesterOptions(boolean lab, MptcpPolicy policy, KeepaliveParams params, Du
             throw new IllegalArgumentException("--scale must be in (0, 10], got " + scale);
         }
         return new TesterOptions(lab, policy, new KeepaliveParams(idle, count, interval), userTimeout, after, watchdog,
-                target, scale, json, cut, margin);
+                target, scale, json, cut, margin, chart);
     }
 
     private static String value(String[] args, int i, String option) {

@@ -7,6 +7,7 @@ import java.lang.foreign.MemorySegment;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HashMap;
@@ -26,6 +27,7 @@ import org.mptcpj.pm.Limits;
 import org.mptcpj.pm.MptcpEvent;
 import org.mptcpj.pm.MptcpEventSubscription;
 import org.mptcpj.pm.MptcpPathManager;
+import org.mptcpj.samples.chart.SvgChart;
 import org.mptcpj.socket.MptcpPolicy;
 import org.mptcpj.socket.ServerStreamSocket;
 import org.mptcpj.socket.StreamSocket;
@@ -38,11 +40,14 @@ import org.mptcpj.testkit.NamespaceLab;
  * 1 is cut mid-stream (link down, or 100% loss), later restored and S(b) announced again; the
  * path manager's events are printed as they come. At the end the SHA-256 of what was sent and
  * what was received are compared. Needs root; the namespaces are removed on exit, Ctrl-C included.
+ * With {@code --chart FILE} it also draws what it printed as an SVG chart: each subflow's throughput
+ * (and the total received) per second, the cut, restore and re-announcement as vertical markers,
+ * the path manager's events as labelled ticks.
  *
  * <pre>
  * java -cp 'samples/target/mptcpj-samples.jar:samples/target/lib/*' --enable-native-access=ALL-UNNAMED \
  *     org.mptcpj.samples.multipath.MultipathWatch [--rate 100mbit] [--cut link|loss]
- *     [--cut-at 4] [--restore-at 10] [--duration 15]
+ *     [--cut-at 4] [--restore-at 10] [--duration 15] [--chart watch.svg]
  * </pre>
  */
 public final class MultipathWatch {
@@ -52,6 +57,11 @@ public final class MultipathWatch {
     private int cutAt = 4;
     private int restoreAt = 10;
     private int duration = 15;
+    private Path chartFile;
+    /** What was printed, to draw ({@code --chart}); series by subflow (id and addresses). */
+    private final SvgChart chart = new SvgChart("MultipathWatch: throughput per subflow",
+            SvgChart.Axis.upTo("seconds since the connection", 0), SvgChart.Axis.upTo("Mbit/s", 0));
+    private final Map<String, SvgChart.Series> subflowSeries = new HashMap<>();
 
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong received = new AtomicLong();
@@ -72,6 +82,7 @@ public final class MultipathWatch {
                 case "--cut-at" -> cutAt = Integer.parseInt(v);
                 case "--restore-at" -> restoreAt = Integer.parseInt(v);
                 case "--duration" -> duration = Integer.parseInt(v);
+                case "--chart" -> chartFile = Path.of(v);
                 default -> throw new IllegalArgumentException("unknown argument " + a + "; usage: " + USAGE);
             }
             if (v == null) {
@@ -82,7 +93,7 @@ public final class MultipathWatch {
     }
 
     private static final String USAGE =
-            "MultipathWatch [--rate 100mbit] [--cut link|loss] [--cut-at S] [--restore-at S] [--duration S]";
+            "MultipathWatch [--rate 100mbit] [--cut link|loss] [--cut-at S] [--restore-at S] [--duration S] [--chart FILE.svg]";
 
     public static void main(String[] args) throws Exception {
         if (args.length > 0 && (args[0].equals("-h") || args[0].equals("--help"))) {
@@ -121,8 +132,7 @@ public final class MultipathWatch {
             out.println("server endpoints: " + serverPm.endpoints() + "; limits " + serverPm.limits());
 
             long t0 = System.nanoTime();
-            try (MptcpEventSubscription events = clientPm.subscribe(e -> out.printf("%6.2fs  event  %s%n",
-                    (System.nanoTime() - t0) / 1e9, describe(e)));
+            try (MptcpEventSubscription events = clientPm.subscribe(e -> event(e, t0));
                  ServerStreamSocket listener = NetworkNamespace.call(lab.server(), () -> {
                      ServerStreamSocket s = ServerStreamSocket.open(MptcpPolicy.REQUIRED, StandardProtocolFamily.INET);
                      s.setKeepalive(Keepalive.of(Duration.ofSeconds(1), Duration.ofSeconds(1), 1));
@@ -140,6 +150,12 @@ public final class MultipathWatch {
                     Thread reader = Thread.ofPlatform().name("reader").start(() -> read(server));
                     watch(lab, serverPm, announced, client, server, t0);
                     stop = true;
+                    if (chartFile != null) {
+                        synchronized (chart) { // events printed before this line are the chart's ticks
+                            chart.write(chartFile);
+                            out.println("chart: " + chartFile);
+                        }
+                    }
                     writer.join(10_000);
                     reader.join(30_000);
                     if (failure != null) {
@@ -173,9 +189,12 @@ public final class MultipathWatch {
             }
             client.fullInfo(info);
             long rcv = received.get();
-            out.printf(Locale.ROOT, "%6.2fs  received %,d bytes (%.1f Mbit/s); client %d subflow(s), server %d%n",
-                    (System.nanoTime() - t0) / 1e9, rcv, (rcv - lastReceived) * 8 / 1e6, info.count(),
+            String now = seconds(t0);
+            String total = mbit(rcv - lastReceived);
+            out.printf(Locale.ROOT, "%6ss  received %,d bytes (%s Mbit/s); client %d subflow(s), server %d%n",
+                    now, rcv, total, info.count(),
                     server.mptcpInfo(serverInfo).subflowsTotal().orElse(serverInfo.subflows() + 1));
+            plot("received (all subflows)", now, total);
             lastReceived = rcv;
             for (int i = 0; i < info.count(); i++) {
                 TcpInfo t = info.tcpInfo(i);
@@ -183,14 +202,16 @@ public final class MultipathWatch {
                 long acked = t.bytesAcked();
                 long delta = acked - lastAcked.getOrDefault(id, 0L);
                 lastAcked.put(id, acked);
-                out.printf(Locale.ROOT, "         sf %d  %s -> %s  %-11s rtt %6.2f ms  sent %,13d  acked %,13d"
-                                + "  (%.1f Mbit/s)  retrans %d%n", id, info.localAddress(i), info.remoteAddress(i),
-                        t.stateName(), t.rttMicros() / 1000.0, t.bytesSent(), acked, delta * 8 / 1e6,
+                String subflow = "sf " + id + "  " + info.localAddress(i) + " -> " + info.remoteAddress(i);
+                String rate = mbit(delta);
+                out.printf(Locale.ROOT, "         %s  %-11s rtt %6.2f ms  sent %,13d  acked %,13d"
+                                + "  (%s Mbit/s)  retrans %d%n", subflow,
+                        t.stateName(), t.rttMicros() / 1000.0, t.bytesSent(), acked, rate,
                         t.totalRetrans());
+                plot(subflow, now, rate);
             }
             if (second == cutAt) {
-                out.printf("%6.2fs  >>> cutting path 1 (%s)%n", (System.nanoTime() - t0) / 1e9,
-                        linkCut ? "link down" : "100% loss");
+                mark(t0, "cutting path 1 (" + (linkCut ? "link down" : "100% loss") + ")");
                 if (linkCut) {
                     lab.linkDown(1);
                 } else {
@@ -198,7 +219,7 @@ public final class MultipathWatch {
                 }
             }
             if (second == restoreAt) {
-                out.printf("%6.2fs  >>> path 1 back%n", (System.nanoTime() - t0) / 1e9);
+                mark(t0, "path 1 back");
                 if (linkCut) {
                     lab.linkUp(1);
                 } else {
@@ -207,11 +228,42 @@ public final class MultipathWatch {
             }
             if (second == restoreAt + 1 && client.fullInfo(info).count() < 2) {
                 // The in-kernel path manager does not rejoin a dead subflow; announcing again does.
-                out.printf("%6.2fs  >>> server announces %s again%n", (System.nanoTime() - t0) / 1e9,
-                        ip(lab.serverAddress(1)));
+                mark(t0, "server announces " + ip(lab.serverAddress(1)) + " again");
                 serverPm.deleteEndpoint(announced.id());
                 serverPm.addEndpoint(Endpoint.of(lab.serverAddress(1), EndpointFlag.SIGNAL));
             }
+        }
+    }
+
+    /** {@return the time since {@code t0} as printed: seconds with two decimals} */
+    private static String seconds(long t0) {
+        return String.format(Locale.ROOT, "%.2f", (System.nanoTime() - t0) / 1e9);
+    }
+
+    /** {@return a rate as printed: bytes in one second as Mbit/s with one decimal} */
+    private static String mbit(long bytes) {
+        return String.format(Locale.ROOT, "%.1f", bytes * 8 / 1e6);
+    }
+
+    /** Adds a printed value to the chart: {@code series} at {@code time} s, {@code value} Mbit/s. */
+    private void plot(String series, String time, String value) {
+        subflowSeries.computeIfAbsent(series, name -> chart.series(name, SvgChart.Style.LINE, null))
+                .add(Double.parseDouble(time), Double.parseDouble(value), time, value, null);
+    }
+
+    /** Prints {@code >>> what} and marks it on the chart. */
+    private void mark(long t0, String what) {
+        String now = seconds(t0);
+        out.printf("%6ss  >>> %s%n", now, what);
+        chart.marker(Double.parseDouble(now), what);
+    }
+
+    /** Prints a path-manager event and ticks it on the chart (called by the subscription's thread). */
+    private void event(MptcpEvent e, long t0) {
+        String now = seconds(t0);
+        synchronized (chart) {
+            out.printf("%6ss  event  %s%n", now, describe(e));
+            chart.tick(Double.parseDouble(now), e.type() + (e.localAddress() != null ? " " + ip(e.localAddress()) : ""));
         }
     }
 
