@@ -248,10 +248,13 @@ public final class StreamSocket extends NativeSocket {
      * memory is read into directly; a heap segment through one copy.
      *
      * @return the number of bytes read (at most {@code dst.byteSize()}), or -1 at end of stream
+     * @throws IllegalArgumentException if {@code dst} is {@linkplain MemorySegment#isReadOnly() read-only}
+     *         (checked before any system call: nothing is consumed from the socket)
      * @throws SocketTimeoutException if the read timeout passes first
      * @throws ErrnoException e.g. {@code ECONNRESET}, {@code ETIMEDOUT} (keepalive or user timeout expired)
      */
     public int read(MemorySegment dst) throws IOException {
+        requireWritable(dst.isReadOnly(), "segment");
         if (dst.isNative()) {
             return readNative(dst);
         }
@@ -262,6 +265,17 @@ public final class StreamSocket extends NativeSocket {
             MemorySegment.copy(bounce, 0, dst, 0, n);
         }
         return n;
+    }
+
+    /**
+     * Refuses a read-only destination, as the JDK's channels do: FFM does not stop the kernel from
+     * writing a read-only native segment, and a heap one would fail only after the bytes were
+     * consumed from the socket.
+     */
+    private static void requireWritable(boolean readOnly, String what) {
+        if (readOnly) {
+            throw new IllegalArgumentException("cannot read into a read-only " + what);
+        }
     }
 
     private int readNative(MemorySegment dst) throws IOException {
@@ -359,8 +373,11 @@ public final class StreamSocket extends NativeSocket {
      * native copy.
      *
      * @return bytes read, or -1 at end of stream
+     * @throws IllegalArgumentException if {@code dst} is {@linkplain ByteBuffer#isReadOnly() read-only}
+     *         (checked before any system call: nothing is consumed from the socket)
      */
     public int read(ByteBuffer dst) throws IOException {
+        requireWritable(dst.isReadOnly(), "buffer");
         int n = read(MemorySegment.ofBuffer(dst)); // the segment covers position..limit
         if (n > 0) {
             dst.position(dst.position() + n);
