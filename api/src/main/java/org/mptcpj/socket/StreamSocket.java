@@ -1,7 +1,6 @@
 package org.mptcpj.socket;
 
 import java.io.IOException;
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.net.InetSocketAddress;
@@ -27,9 +26,17 @@ import org.mptcpj.internal.sys.ThreadScratch;
  * A connected (or connecting) MPTCP or TCP stream socket.
  *
  * <p>Data moves between the kernel and a {@link MemorySegment} or a direct {@link ByteBuffer}
- * with no copy; heap arrays and buffers are copied once through a per-thread native buffer, as
- * the JDK does. Reads and writes block (in {@code poll(2)}) until done, the read timeout passes,
- * or the socket is closed. One thread may read while another writes.
+ * with no copy; heap arrays, heap segments and heap buffers are copied once through a 64 KiB
+ * native bounce buffer, as the JDK does (a heap read returns at most 64 KiB). Reads and writes
+ * block (in {@code poll(2)}) until done, the read timeout passes, or the socket is closed. One
+ * thread may read while another writes.
+ *
+ * <p><b>Native memory.</b> Each call uses small native scratch (errno, option values, addresses:
+ * 304 bytes) and, for heap memory, the bounce buffer. A platform thread keeps its own until it
+ * ends (up to about 64.4 KiB). A virtual thread leases them from a pool shared by all virtual
+ * threads, for one system call at a time, never while it waits: the pool keeps about two per
+ * processor (256 KiB on two processors), so native memory does not grow with the number of
+ * virtual threads, blocked or not.
  *
  * <p><b>Virtual threads:</b> a platform thread waits in {@code poll(2)}; a virtual thread parks
  * while the library's poller thread watches its descriptor, so blocked reads, writes, accepts and
@@ -37,10 +44,6 @@ import org.mptcpj.internal.sys.ThreadScratch;
  * MPTCP sockets for code that wants NIO.
  */
 public final class StreamSocket extends NativeSocket {
-    private static final int HEAP_CHUNK = 64 * 1024;
-    private static final ThreadLocal<MemorySegment> BOUNCE =
-            ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(HEAP_CHUNK, 16));
-
     /** Grace period of the dead-peer watchdog when keepalive turns it on by default. */
     public static final Duration DEFAULT_DEAD_PEER_GRACE = Duration.ofMillis(500);
 
@@ -99,13 +102,11 @@ public final class StreamSocket extends NativeSocket {
      * @throws ErrnoException with the handshake's errno from {@code SO_ERROR}, e.g. {@code ECONNREFUSED}
      */
     public StreamSocket connect(InetSocketAddress remote, Duration timeout) throws IOException {
-        MemorySegment buf = ThreadScratch.buffer();
-        int len = SockAddrs.write(remote, family, buf);
         long deadline = System.nanoTime() + timeout.toNanos();
         int s = fd.acquire("connect");
         boolean timedOut = false;
         try {
-            int r = Sys.connect(s, buf, len);
+            int r = connectOnce(s, remote);
             if (r == -Linux.EINPROGRESS()) {
                 for (;;) {
                     long left = deadline - System.nanoTime();
@@ -220,16 +221,33 @@ public final class StreamSocket extends NativeSocket {
         super.close();
     }
 
+    /** {@code connect(2)} to {@code remote}, its address in scratch held for this call only (a wait follows). */
+    private int connectOnce(int s, InetSocketAddress remote) {
+        ThreadScratch sc = ThreadScratch.acquire();
+        try {
+            MemorySegment buf = sc.buffer();
+            int len = SockAddrs.write(remote, family, buf);
+            return Sys.connect(sc, s, buf, len);
+        } finally {
+            sc.release();
+        }
+    }
+
     /** {@return the pending error of the socket ({@code SO_ERROR}), 0 if none} */
     private static int soError(int s) throws ErrnoException {
-        MemorySegment v = ThreadScratch.buffer();
-        MemorySegment len = ThreadScratch.length();
-        len.set(ValueLayout.JAVA_INT, 0, 4);
-        int r = Sys.getsockopt(s, Linux.SOL_SOCKET(), Linux.SO_ERROR(), v, len);
-        if (r < 0) {
-            throw Sys.error("getsockopt(fd " + s + ", SO_ERROR)", r);
+        ThreadScratch sc = ThreadScratch.acquire();
+        try {
+            MemorySegment v = sc.buffer();
+            MemorySegment len = sc.length();
+            len.set(ValueLayout.JAVA_INT, 0, 4);
+            int r = Sys.getsockopt(sc, s, Linux.SOL_SOCKET(), Linux.SO_ERROR(), v, len);
+            if (r < 0) {
+                throw Sys.error("getsockopt(fd " + s + ", SO_ERROR)", r);
+            }
+            return v.get(ValueLayout.JAVA_INT, 0);
+        } finally {
+            sc.release();
         }
-        return v.get(ValueLayout.JAVA_INT, 0);
     }
 
     private void checkOpen(String operation) throws IOException {
@@ -255,16 +273,7 @@ public final class StreamSocket extends NativeSocket {
      */
     public int read(MemorySegment dst) throws IOException {
         requireWritable(dst.isReadOnly(), "segment");
-        if (dst.isNative()) {
-            return readNative(dst);
-        }
-        // Heap memory cannot be handed to the kernel: one copy through this thread's native buffer.
-        MemorySegment bounce = BOUNCE.get();
-        int n = readNative(bounce.asSlice(0, Math.min(dst.byteSize(), HEAP_CHUNK)));
-        if (n > 0) {
-            MemorySegment.copy(bounce, 0, dst, 0, n);
-        }
-        return n;
+        return readNative(dst);
     }
 
     /**
@@ -278,6 +287,7 @@ public final class StreamSocket extends NativeSocket {
         }
     }
 
+    /** Reads into native or heap memory (see {@link #recvOnce}), waiting for readiness as needed. */
     private int readNative(MemorySegment dst) throws IOException {
         if (dst.byteSize() == 0) {
             return 0;
@@ -288,7 +298,7 @@ public final class StreamSocket extends NativeSocket {
         try {
             for (;;) {
                 checkPeerAlive("read", s);
-                long r = Sys.recv(s, dst, dst.byteSize(), 0);
+                long r = recvOnce(s, dst);
                 if (r > 0) {
                     activity = 1;
                     return (int) r;
@@ -317,18 +327,58 @@ public final class StreamSocket extends NativeSocket {
      * @throws ErrnoException e.g. {@code EPIPE}, {@code ECONNRESET}
      */
     public void write(MemorySegment src) throws IOException {
-        if (src.isNative()) {
-            writeNative(src);
-            return;
-        }
-        MemorySegment bounce = BOUNCE.get();
-        for (long done = 0; done < src.byteSize(); done += HEAP_CHUNK) {
-            long n = Math.min(src.byteSize() - done, HEAP_CHUNK);
-            MemorySegment.copy(src, done, bounce, 0, n);
-            writeNative(bounce.asSlice(0, n));
+        writeNative(src);
+    }
+
+    /**
+     * One {@code recv(2)}: into native memory directly; into heap memory through the scratch bounce
+     * buffer, at most {@value ThreadScratch#BOUNCE_SIZE} bytes, copied out before the scratch is
+     * released. The scratch is held for this system call only, never across a readiness wait, so a
+     * virtual thread parked in a read holds no native memory.
+     *
+     * @return the bytes received, 0 at end of stream, or {@code -errno}
+     */
+    private static long recvOnce(int s, MemorySegment dst) {
+        ThreadScratch sc = ThreadScratch.acquire();
+        try {
+            if (dst.isNative()) {
+                return Sys.recv(sc, s, dst, dst.byteSize(), 0);
+            }
+            MemorySegment bounce = sc.bounce();
+            long r = Sys.recv(sc, s, bounce, Math.min(dst.byteSize(), bounce.byteSize()), 0);
+            if (r > 0) {
+                MemorySegment.copy(bounce, 0, dst, 0, r);
+            }
+            return r;
+        } finally {
+            sc.release();
         }
     }
 
+    /**
+     * One {@code send(2)} of {@code src} from {@code offset} ({@code MSG_NOSIGNAL}): native memory
+     * directly; heap memory copied into the scratch bounce buffer first, at most
+     * {@value ThreadScratch#BOUNCE_SIZE} bytes, the scratch held for this system call only.
+     *
+     * @return the bytes sent, or {@code -errno}
+     */
+    private static long sendOnce(int s, MemorySegment src, long offset) {
+        long n = src.byteSize() - offset;
+        ThreadScratch sc = ThreadScratch.acquire();
+        try {
+            if (src.isNative()) {
+                return Sys.send(sc, s, src.asSlice(offset, n), n, Linux.MSG_NOSIGNAL());
+            }
+            MemorySegment bounce = sc.bounce();
+            n = Math.min(n, bounce.byteSize());
+            MemorySegment.copy(src, offset, bounce, 0, n);
+            return Sys.send(sc, s, bounce, n, Linux.MSG_NOSIGNAL());
+        } finally {
+            sc.release();
+        }
+    }
+
+    /** Writes all of native or heap memory (see {@link #sendOnce}), waiting for room as needed. */
     private void writeNative(MemorySegment src) throws IOException {
         int s = fd.acquire("write");
         try {
@@ -336,7 +386,7 @@ public final class StreamSocket extends NativeSocket {
             long size = src.byteSize();
             while (done < size) {
                 checkPeerAlive("write", s);
-                long r = Sys.send(s, src.asSlice(done), size - done, Linux.MSG_NOSIGNAL());
+                long r = sendOnce(s, src, done);
                 if (r >= 0) {
                     done += r;
                     activity = 1;
@@ -438,14 +488,15 @@ public final class StreamSocket extends NativeSocket {
         if (!isMptcp()) {
             return false;
         }
-        MemorySegment info = ThreadScratch.buffer();
-        MemorySegment len = ThreadScratch.length();
         // Only the flags are needed: the kernel copies min(len, sizeof) bytes.
         int need = (int) (mptcp_info.mptcpi_flags$offset() + 4);
-        len.set(ValueLayout.JAVA_INT, 0, need);
         int s = fd.acquire("isMultipath");
+        ThreadScratch sc = ThreadScratch.acquire();
         try {
-            int r = Sys.getsockopt(s, Linux.SOL_MPTCP(), Linux.MPTCP_INFO(), info, len);
+            MemorySegment info = sc.buffer();
+            MemorySegment len = sc.length();
+            len.set(ValueLayout.JAVA_INT, 0, need);
+            int r = Sys.getsockopt(sc, s, Linux.SOL_MPTCP(), Linux.MPTCP_INFO(), info, len);
             if (r == -Linux.EOPNOTSUPP()) {
                 return false;
             }
@@ -455,6 +506,7 @@ public final class StreamSocket extends NativeSocket {
             return len.get(ValueLayout.JAVA_INT, 0) >= need
                     && (mptcp_info.mptcpi_flags(info) & Linux.MPTCP_INFO_FLAG_FALLBACK()) == 0;
         } finally {
+            sc.release();
             fd.release();
         }
     }
