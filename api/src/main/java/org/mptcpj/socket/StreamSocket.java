@@ -108,19 +108,22 @@ public final class StreamSocket extends NativeSocket {
         try {
             int r = connectOnce(s, remote);
             if (r == -Linux.EINPROGRESS()) {
+                int ev;
                 for (;;) {
                     long left = deadline - System.nanoTime();
                     if (left <= 0) {
                         timedOut = true;
                         throw new SocketTimeoutException("connect(fd " + s + ", " + remote + ") timed out after " + timeout);
                     }
-                    int ev = Readiness.await(s, Linux.POLLOUT(), left);
+                    ev = Readiness.await(s, Linux.POLLOUT(), left);
                     checkOpen("connect");
                     if (ev > 0) {
                         break;
                     }
                 }
-                r = -soError(s);
+                // Writable without POLLERR/POLLHUP: the handshake completed (connect(2): "EINPROGRESS"),
+                // so only a failure needs SO_ERROR for its errno; one system call fewer per connection.
+                r = (ev & (Linux.POLLERR() | Linux.POLLHUP())) == 0 ? 0 : -soError(s);
             }
             if (r < 0) {
                 throw Sys.error("connect(fd " + s + ", " + remote + ")", r);
