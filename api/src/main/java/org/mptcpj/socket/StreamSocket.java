@@ -370,7 +370,8 @@ public final class StreamSocket extends NativeSocket {
         ThreadScratch sc = ThreadScratch.acquire();
         try {
             if (src.isNative()) {
-                return Sys.send(sc, s, src.asSlice(offset, n), n, Linux.MSG_NOSIGNAL());
+                // A slice is an object: only a partial send's continuation needs one.
+                return Sys.send(sc, s, offset == 0 ? src : src.asSlice(offset, n), n, Linux.MSG_NOSIGNAL());
             }
             MemorySegment bounce = sc.bounce();
             n = Math.min(n, bounce.byteSize());
