@@ -266,7 +266,8 @@ public final class StreamSocket extends NativeSocket {
 
     /**
      * Reads with {@code recv(2)} into {@code dst}, blocking until at least one byte arrives. Native
-     * memory is read into directly; a heap segment through one copy.
+     * memory is read into directly; a heap segment through one copy from the 64 KiB bounce buffer
+     * (so at most 64 KiB per call), which the calling thread holds only during the system call.
      *
      * @return the number of bytes read (at most {@code dst.byteSize()}), or -1 at end of stream
      * @throws IllegalArgumentException if {@code dst} is {@linkplain MemorySegment#isReadOnly() read-only}
