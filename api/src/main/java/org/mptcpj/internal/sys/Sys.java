@@ -26,6 +26,11 @@ import org.mptcpj.error.ErrnoException;
  * {@link #error(String, int)}. Calls that POSIX allows to restart are retried on {@code EINTR};
  * {@code close} never is (Linux releases the descriptor even when it reports {@code EINTR}), and an
  * interrupted {@code connect} goes on asynchronously, so it reports {@code EINPROGRESS}.
+ *
+ * <p>Scratch: the errno capture area is a {@link ThreadScratch}'s. A method taking a
+ * {@code ThreadScratch} uses the caller's, which already holds one for its buffers (one lookup
+ * per call); the others acquire one for the duration of the call and release it, so that a
+ * virtual thread never holds scratch while it parks.
  */
 public final class Sys {
     private static final Linker LINKER = Linker.nativeLinker();
@@ -106,20 +111,13 @@ public final class Sys {
     /** socket(2). */
     public static int socket(int domain, int type, int protocol) {
         ThreadScratch sc = ThreadScratch.acquire();
-        try {
-            return socket(sc, domain, type, protocol);
-        } finally {
-            sc.release();
-        }
-    }
-
-    /** {@link #socket} with the caller's scratch (one lookup per call). */
-    public static int socket(ThreadScratch sc, int domain, int type, int protocol) {
         MemorySegment st = sc.callState;
         try {
             return result((int) SOCKET.invokeExact(st, domain, type, protocol), st);
         } catch (Throwable t) {
             throw unexpected(t);
+        } finally {
+            sc.release();
         }
     }
 
@@ -146,35 +144,19 @@ public final class Sys {
     /** listen(2). */
     public static int listen(int fd, int backlog) {
         ThreadScratch sc = ThreadScratch.acquire();
-        try {
-            return listen(sc, fd, backlog);
-        } finally {
-            sc.release();
-        }
-    }
-
-    /** {@link #listen} with the caller's scratch (one lookup per call). */
-    public static int listen(ThreadScratch sc, int fd, int backlog) {
         MemorySegment st = sc.callState;
         try {
             return result((int) LISTEN.invokeExact(st, fd, backlog), st);
         } catch (Throwable t) {
             throw unexpected(t);
+        } finally {
+            sc.release();
         }
     }
 
     /** accept4(2), retried on EINTR. {@code addr} and {@code addrLen} may be {@link MemorySegment#NULL}. */
     public static int accept4(int fd, MemorySegment addr, MemorySegment addrLen, int flags) {
         ThreadScratch sc = ThreadScratch.acquire();
-        try {
-            return accept4(sc, fd, addr, addrLen, flags);
-        } finally {
-            sc.release();
-        }
-    }
-
-    /** {@link #accept4} with the caller's scratch (one lookup per call). */
-    public static int accept4(ThreadScratch sc, int fd, MemorySegment addr, MemorySegment addrLen, int flags) {
         MemorySegment st = sc.callState;
         try {
             int r;
@@ -184,6 +166,8 @@ public final class Sys {
             return r;
         } catch (Throwable t) {
             throw unexpected(t);
+        } finally {
+            sc.release();
         }
     }
 
@@ -211,20 +195,13 @@ public final class Sys {
     /** close(2), never retried: Linux frees the descriptor even when it reports EINTR. */
     public static int close(int fd) {
         ThreadScratch sc = ThreadScratch.acquire();
-        try {
-            return close(sc, fd);
-        } finally {
-            sc.release();
-        }
-    }
-
-    /** {@link #close} with the caller's scratch (one lookup per call). */
-    public static int close(ThreadScratch sc, int fd) {
         MemorySegment st = sc.callState;
         try {
             return result((int) CLOSE.invokeExact(st, fd), st);
         } catch (Throwable t) {
             throw unexpected(t);
+        } finally {
+            sc.release();
         }
     }
 
