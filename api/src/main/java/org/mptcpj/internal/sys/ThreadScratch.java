@@ -90,7 +90,7 @@ public final class ThreadScratch {
         int start = (int) Thread.currentThread().threadId();
         for (int i = 0; i < POOLED; i++) {
             int k = (start + i) & (POOLED - 1);
-            ThreadScratch s = FREE.getPlain(k);
+            ThreadScratch s = FREE.getAcquire(k);
             if (s != null && FREE.compareAndSet(k, s, null)) {
                 return s;
             }
@@ -108,7 +108,7 @@ public final class ThreadScratch {
             int start = (int) Thread.currentThread().threadId();
             for (int i = 0; ; i++) { // a free slot exists: at most POOLED pooled scratches exist
                 int k = (start + i) & (POOLED - 1);
-                if (FREE.getPlain(k) == null && FREE.compareAndSet(k, null, this)) {
+                if (FREE.getAcquire(k) == null && FREE.compareAndSet(k, null, this)) {
                     return;
                 }
             }
