@@ -31,6 +31,10 @@ import org.slf4j.LoggerFactory;
  * {@link org.mptcpj.error.SocketClosedException}, and the descriptor number is released only when
  * none of them can still reach it. A socket that becomes unreachable without being closed is
  * closed by a {@link Cleaner}, with a warning in the log.
+ *
+ * <p>Option values, lengths and addresses pass through small per-call native scratch, never
+ * allocated per call: a platform thread's own, or, on a virtual thread, one leased from a shared
+ * pool for the duration of the system call (see {@link StreamSocket}, "Native memory").
  */
 public abstract sealed class NativeSocket implements AutoCloseable permits StreamSocket, ServerStreamSocket {
     static final Logger LOG = LoggerFactory.getLogger("org.mptcpj.socket");
