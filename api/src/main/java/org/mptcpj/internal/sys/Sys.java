@@ -288,17 +288,7 @@ public final class Sys {
         }
     }
 
-    /** recv(2), retried on EINTR. */
-    public static long recv(int fd, MemorySegment buf, long len, int flags) {
-        ThreadScratch sc = ThreadScratch.acquire();
-        try {
-            return recv(sc, fd, buf, len, flags);
-        } finally {
-            sc.release();
-        }
-    }
-
-    /** {@link #recv} with the caller's scratch (one lookup per call). */
+    /** recv(2) with the caller's scratch, retried on EINTR. */
     public static long recv(ThreadScratch sc, int fd, MemorySegment buf, long len, int flags) {
         MemorySegment st = sc.callState;
         try {
@@ -312,17 +302,7 @@ public final class Sys {
         }
     }
 
-    /** send(2), retried on EINTR. */
-    public static long send(int fd, MemorySegment buf, long len, int flags) {
-        ThreadScratch sc = ThreadScratch.acquire();
-        try {
-            return send(sc, fd, buf, len, flags);
-        } finally {
-            sc.release();
-        }
-    }
-
-    /** {@link #send} with the caller's scratch (one lookup per call). */
+    /** send(2) with the caller's scratch, retried on EINTR. */
     public static long send(ThreadScratch sc, int fd, MemorySegment buf, long len, int flags) {
         MemorySegment st = sc.callState;
         try {
