@@ -1,5 +1,7 @@
 package org.mptcpj.error;
 
+import java.util.Objects;
+
 /**
  * A thread blocked in (or starting) a read, write, accept or connect was interrupted, so the
  * socket was closed, as the JDK's channels do ({@link java.nio.channels.ClosedByInterruptException}).
@@ -11,6 +13,6 @@ public class SocketClosedByInterruptException extends SocketClosedException {
 
     /** @param operation the operation that was interrupted */
     public SocketClosedByInterruptException(String operation) {
-        super(operation + " interrupted"); // "read interrupted: socket is closed"
+        super(Objects.requireNonNull(operation, "operation") + " interrupted"); // "read interrupted: socket is closed"
     }
 }

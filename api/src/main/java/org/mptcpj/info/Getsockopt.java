@@ -25,15 +25,17 @@ final class Getsockopt {
     static int get(GuardedFd fd, int level, int name, String operation, String optName,
                    MemorySegment buf, int capacity) throws IOException {
         int n = fd.acquire(operation);
+        ThreadScratch sc = ThreadScratch.acquire();
         try {
-            MemorySegment len = ThreadScratch.length();
+            MemorySegment len = sc.length();
             len.set(ValueLayout.JAVA_INT, 0, capacity);
-            int r = Sys.getsockopt(n, level, name, buf, len);
+            int r = Sys.getsockopt(sc, n, level, name, buf, len);
             if (r < 0) {
                 throw Sys.error("getsockopt(fd " + n + ", " + optName + ")", r);
             }
             return len.get(ValueLayout.JAVA_INT, 0);
         } finally {
+            sc.release();
             fd.release();
         }
     }

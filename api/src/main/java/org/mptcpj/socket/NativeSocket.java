@@ -39,6 +39,10 @@ import org.slf4j.LoggerFactory;
  * {@link org.mptcpj.error.SocketClosedException}, and the descriptor number is released only when
  * none of them can still reach it. A socket that becomes unreachable without being closed is
  * closed by a {@link Cleaner}, with a warning in the log.
+ *
+ * <p>Option values, lengths and addresses pass through small per-call native scratch, never
+ * allocated per call: a platform thread's own, or, on a virtual thread, one leased from a shared
+ * pool for the duration of the system call (see {@link StreamSocket}, "Native memory").
  */
 public abstract sealed class NativeSocket implements AutoCloseable permits StreamSocket, ServerStreamSocket {
     static final Logger LOG = LoggerFactory.getLogger("org.mptcpj.socket");
@@ -186,16 +190,21 @@ public abstract sealed class NativeSocket implements AutoCloseable permits Strea
         Objects.requireNonNull(option, "option");
         Objects.requireNonNull(value, "value");
         NativeOption<T> o = nativeOption(option);
-        MemorySegment buf = ThreadScratch.buffer();
-        int len = o.encode(value, buf);
-        int s = fd.acquire("setsockopt", o.name());
+        ThreadScratch sc = ThreadScratch.acquire();
         try {
-            int r = Sys.setsockopt(s, o.level(), o.optName(), buf, len);
-            if (r < 0) {
-                throw optionError("setsockopt(fd " + s + ", " + o.name() + ")", o, r);
+            MemorySegment buf = sc.buffer();
+            int len = o.encode(value, buf);
+            int s = fd.acquire("setsockopt", o.name());
+            try {
+                int r = Sys.setsockopt(sc, s, o.level(), o.optName(), buf, len);
+                if (r < 0) {
+                    throw optionError("setsockopt(fd " + s + ", " + o.name() + ")", o, r);
+                }
+            } finally {
+                fd.release();
             }
         } finally {
-            fd.release();
+            sc.release();
         }
         keepaliveSettings.record(o, value);
         optionApplied(o, value);
@@ -213,17 +222,19 @@ public abstract sealed class NativeSocket implements AutoCloseable permits Strea
      */
     public <T> T getOption(SocketOption<T> option) throws IOException {
         NativeOption<T> o = nativeOption(option);
-        MemorySegment buf = ThreadScratch.buffer();
-        MemorySegment len = ThreadScratch.length();
-        len.set(ValueLayout.JAVA_INT, 0, o.capacity());
         int s = fd.acquire("getsockopt", o.name());
+        ThreadScratch sc = ThreadScratch.acquire();
         try {
-            int r = Sys.getsockopt(s, o.level(), o.optName(), buf, len);
+            MemorySegment buf = sc.buffer();
+            MemorySegment len = sc.length();
+            len.set(ValueLayout.JAVA_INT, 0, o.capacity());
+            int r = Sys.getsockopt(sc, s, o.level(), o.optName(), buf, len);
             if (r < 0) {
                 throw optionError("getsockopt(fd " + s + ", " + o.name() + ")", o, r);
             }
             return o.decode(buf, len.get(ValueLayout.JAVA_INT, 0));
         } finally {
+            sc.release();
             fd.release();
         }
     }
@@ -311,17 +322,19 @@ public abstract sealed class NativeSocket implements AutoCloseable permits Strea
     }
 
     InetSocketAddress address(boolean local) throws IOException {
-        MemorySegment buf = ThreadScratch.buffer();
-        MemorySegment len = ThreadScratch.length();
-        len.set(ValueLayout.JAVA_INT, 0, SockAddrs.STORAGE_SIZE);
         int s = fd.acquire(local ? "getsockname" : "getpeername");
+        ThreadScratch sc = ThreadScratch.acquire();
         try {
-            int r = local ? Sys.getsockname(s, buf, len) : Sys.getpeername(s, buf, len);
+            MemorySegment buf = sc.buffer();
+            MemorySegment len = sc.length();
+            len.set(ValueLayout.JAVA_INT, 0, SockAddrs.STORAGE_SIZE);
+            int r = local ? Sys.getsockname(sc, s, buf, len) : Sys.getpeername(sc, s, buf, len);
             if (r < 0) {
                 throw Sys.error((local ? "getsockname" : "getpeername") + "(fd " + s + ")", r);
             }
             return SockAddrs.read(buf);
         } finally {
+            sc.release();
             fd.release();
         }
     }
@@ -374,15 +387,17 @@ public abstract sealed class NativeSocket implements AutoCloseable permits Strea
     /** Binds with {@code bind(2)}. */
     void bindTo(InetSocketAddress address) throws IOException {
         Objects.requireNonNull(address, "local");
-        MemorySegment buf = ThreadScratch.buffer();
-        int len = SockAddrs.write(address, family, buf);
         int s = fd.acquire("bind");
+        ThreadScratch sc = ThreadScratch.acquire();
         try {
-            int r = Sys.bind(s, buf, len);
+            MemorySegment buf = sc.buffer();
+            int len = SockAddrs.write(address, family, buf);
+            int r = Sys.bind(sc, s, buf, len);
             if (r < 0) {
                 throw Sys.error("bind(fd " + s + ", " + address + ")", r);
             }
         } finally {
+            sc.release();
             fd.release();
         }
     }

@@ -1,7 +1,6 @@
 package org.mptcpj.socket;
 
 import java.io.IOException;
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.net.InetSocketAddress;
@@ -33,11 +32,18 @@ import org.mptcpj.internal.sys.ThreadScratch;
  * A connected (or connecting) MPTCP or TCP stream socket.
  *
  * <p>Data moves between the kernel and a {@link MemorySegment} or a direct {@link ByteBuffer}
- * with no copy; heap arrays and buffers are copied once through a per-thread native buffer, as
- * the JDK does. Reads and writes block until done, the read timeout passes, or the socket is
- * closed: a platform thread without read timeout inside {@code recv(2)}/{@code send(2)}, as
- * blocking C does; otherwise in {@code poll(2)} or, on a virtual thread, parked. One thread may
- * read while another writes.
+ * with no copy; heap arrays, heap segments and heap buffers are copied once through a 64 KiB
+ * native bounce buffer, as the JDK does (a heap read returns at most 64 KiB). Reads and writes
+ * block until done, the read timeout passes, or the socket is closed: a platform thread without
+ * read timeout inside {@code recv(2)}/{@code send(2)}, as blocking C does; otherwise in
+ * {@code poll(2)} or, on a virtual thread, parked. One thread may read while another writes.
+ *
+ * <p><b>Native memory.</b> Each call uses small native scratch (errno, option values, addresses:
+ * 304 bytes) and, for heap memory, the bounce buffer. A platform thread keeps its own until it
+ * ends (up to about 64.4 KiB). A virtual thread leases them from a pool shared by all virtual
+ * threads, for one system call at a time, never while it waits: the pool keeps about two per
+ * processor (256 KiB on two processors), so native memory does not grow with the number of
+ * virtual threads, blocked or not.
  *
  * <p><b>Virtual threads:</b> a platform thread waits in {@code poll(2)}; a virtual thread parks
  * while the library's poller thread watches its descriptor with {@code epoll(7)}, so blocked reads,
@@ -55,10 +61,6 @@ import org.mptcpj.internal.sys.ThreadScratch;
  * the socket and throws at once, even if it would not have had to wait.
  */
 public final class StreamSocket extends NativeSocket {
-    private static final int HEAP_CHUNK = 64 * 1024;
-    private static final ThreadLocal<MemorySegment> BOUNCE =
-            ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(HEAP_CHUNK, 16));
-
     /** The info views' reads, which are not public API (they take the descriptor). */
     private static final InfoViewAccess INFO_VIEWS = SharedSecrets.infoViews();
 
@@ -139,28 +141,29 @@ public final class StreamSocket extends NativeSocket {
     public StreamSocket connect(InetSocketAddress remote, Duration timeout) throws IOException {
         Objects.requireNonNull(remote, "remote");
         long timeoutNanos = timeoutNanos(timeout);
-        MemorySegment buf = ThreadScratch.buffer();
         failIfInterrupted("connect");
-        int len = SockAddrs.write(remote, family, buf);
         long deadline = System.nanoTime() + timeoutNanos;
         int s = fd.acquire("connect");
         boolean timedOut = false;
         try {
-            int r = Sys.connect(s, buf, len);
+            int r = connectOnce(s, remote);
             if (r == -Linux.EINPROGRESS()) {
+                int ev;
                 for (;;) {
                     long left = timeoutNanos < 0 ? -1 : deadline - System.nanoTime();
                     if (timeoutNanos >= 0 && left <= 0) {
                         timedOut = true;
                         throw new SocketTimeoutException("connect(fd " + s + ", " + remote + ") timed out after " + timeout);
                     }
-                    int ev = awaitInterruptibly(s, Linux.POLLOUT(), left, "connect");
+                    ev = awaitInterruptibly(s, Linux.POLLOUT(), left, "connect");
                     checkOpen("connect");
                     if (ev > 0) {
                         break;
                     }
                 }
-                r = -soError(s);
+                // Writable without POLLERR/POLLHUP: the handshake completed (connect(2): "EINPROGRESS"),
+                // so only a failure needs SO_ERROR for its errno; one system call fewer per connection.
+                r = (ev & (Linux.POLLERR() | Linux.POLLHUP())) == 0 ? 0 : -soError(s);
             }
             if (r < 0) {
                 throw Sys.error("connect(fd " + s + ", " + remote + ")", r);
@@ -303,16 +306,33 @@ public final class StreamSocket extends NativeSocket {
         super.close();
     }
 
+    /** {@code connect(2)} to {@code remote}, its address in scratch held for this call only (a wait follows). */
+    private int connectOnce(int s, InetSocketAddress remote) {
+        ThreadScratch sc = ThreadScratch.acquire();
+        try {
+            MemorySegment buf = sc.buffer();
+            int len = SockAddrs.write(remote, family, buf);
+            return Sys.connect(sc, s, buf, len);
+        } finally {
+            sc.release();
+        }
+    }
+
     /** {@return the pending error of the socket ({@code SO_ERROR}), 0 if none} */
     private static int soError(int s) throws ErrnoException {
-        MemorySegment v = ThreadScratch.buffer();
-        MemorySegment len = ThreadScratch.length();
-        len.set(ValueLayout.JAVA_INT, 0, 4);
-        int r = Sys.getsockopt(s, Linux.SOL_SOCKET(), Linux.SO_ERROR(), v, len);
-        if (r < 0) {
-            throw Sys.error("getsockopt(fd " + s + ", SO_ERROR)", r);
+        ThreadScratch sc = ThreadScratch.acquire();
+        try {
+            MemorySegment v = sc.buffer();
+            MemorySegment len = sc.length();
+            len.set(ValueLayout.JAVA_INT, 0, 4);
+            int r = Sys.getsockopt(sc, s, Linux.SOL_SOCKET(), Linux.SO_ERROR(), v, len);
+            if (r < 0) {
+                throw Sys.error("getsockopt(fd " + s + ", SO_ERROR)", r);
+            }
+            return v.get(ValueLayout.JAVA_INT, 0);
+        } finally {
+            sc.release();
         }
-        return v.get(ValueLayout.JAVA_INT, 0);
     }
 
     private void checkOpen(String operation) throws SocketClosedException {
@@ -336,15 +356,18 @@ public final class StreamSocket extends NativeSocket {
 
     /**
      * Reads with {@code recv(2)} into {@code dst}, blocking until at least one byte arrives. Native
-     * memory is read into directly; a heap segment through one copy. Without a read timeout, a
-     * platform thread blocks inside {@code recv(2)} (one system call, as in C); a virtual thread, or
-     * any thread with a timeout, calls {@code recv(MSG_DONTWAIT)} and waits for readiness
-     * ({@code epoll(7)} or {@code poll(2)}) when nothing is there.
+     * memory is read into directly; a heap segment through one copy from the 64 KiB bounce buffer
+     * (so at most 64 KiB per call), which the calling thread holds only during the system call.
+     * Without a read timeout, a platform thread blocks inside {@code recv(2)} (one system call, as
+     * in C); a virtual thread, or any thread with a timeout, calls {@code recv(MSG_DONTWAIT)} and
+     * waits for readiness ({@code epoll(7)} or {@code poll(2)}) when nothing is there.
      *
      * <p>A read that takes longer than its threshold (20 ms by default) is recorded as the JFR event
      * {@code org.mptcpj.SocketRead}, the equivalent of {@code jdk.SocketRead}.
      *
      * @return the number of bytes read (at most {@code dst.byteSize()}), or -1 at end of stream
+     * @throws IllegalArgumentException if {@code dst} is {@linkplain MemorySegment#isReadOnly() read-only}
+     *         (checked before any system call: nothing is consumed from the socket)
      * @throws SocketTimeoutException if the read timeout passes first
      * @throws org.mptcpj.error.SocketClosedByInterruptException if the thread is interrupted (the
      *         socket is then closed, see the class documentation)
@@ -353,29 +376,29 @@ public final class StreamSocket extends NativeSocket {
      */
     public int read(MemorySegment dst) throws IOException {
         Objects.requireNonNull(dst, "dst");
+        requireWritable(dst.isReadOnly(), "segment");
         SocketReadEvent event; // JFR org.mptcpj.SocketRead, as jdk.SocketRead; nothing without a recording
         if (!JfrEvents.ON || !(event = new SocketReadEvent()).isEnabled()) {
-            return implRead(dst);
+            return readNative(dst);
         }
         event.begin();
-        int n = implRead(dst);
+        int n = readNative(dst);
         event.offer(this, n, readTimeoutNanos);
         return n;
     }
 
-    private int implRead(MemorySegment dst) throws IOException {
-        if (dst.isNative()) {
-            return readNative(dst);
+    /**
+     * Refuses a read-only destination, as the JDK's channels do: FFM does not stop the kernel from
+     * writing a read-only native segment, and a heap one would fail only after the bytes were
+     * consumed from the socket.
+     */
+    private static void requireWritable(boolean readOnly, String what) {
+        if (readOnly) {
+            throw new IllegalArgumentException("cannot read into a read-only " + what);
         }
-        // Heap memory cannot be handed to the kernel: one copy through this thread's native buffer.
-        MemorySegment bounce = BOUNCE.get();
-        int n = readNative(bounce.asSlice(0, Math.min(dst.byteSize(), HEAP_CHUNK)));
-        if (n > 0) {
-            MemorySegment.copy(bounce, 0, dst, 0, n);
-        }
-        return n;
     }
 
+    /** Reads into native or heap memory (see {@link #recvOnce}), waiting for readiness as needed. */
     private int readNative(MemorySegment dst) throws IOException {
         failIfInterrupted("read");
         if (dst.byteSize() == 0) {
@@ -389,8 +412,7 @@ public final class StreamSocket extends NativeSocket {
             boolean inKernel = timeout < 0 && blocksInKernel(s);
             for (;;) {
                 checkPeerAlive("read", s);
-                long r = inKernel ? blockingTransfer(false, s, dst, dst.byteSize())
-                        : Sys.recv(s, dst, dst.byteSize(), Linux.MSG_DONTWAIT());
+                long r = recvOnce(s, dst, inKernel);
                 if (r > 0) {
                     activity = 1;
                     return (int) r;
@@ -432,27 +454,98 @@ public final class StreamSocket extends NativeSocket {
         }
         SocketWriteEvent event; // JFR org.mptcpj.SocketWrite, as jdk.SocketWrite; nothing without a recording
         if (!JfrEvents.ON || !(event = new SocketWriteEvent()).isEnabled()) {
-            implWrite(src);
-            return;
-        }
-        event.begin();
-        implWrite(src);
-        event.offer(this, src.byteSize());
-    }
-
-    private void implWrite(MemorySegment src) throws IOException {
-        if (src.isNative()) {
             writeNative(src);
             return;
         }
-        MemorySegment bounce = BOUNCE.get();
-        for (long done = 0; done < src.byteSize(); done += HEAP_CHUNK) {
-            long n = Math.min(src.byteSize() - done, HEAP_CHUNK);
-            MemorySegment.copy(src, done, bounce, 0, n);
-            writeNative(bounce.asSlice(0, n));
+        event.begin();
+        writeNative(src);
+        event.offer(this, src.byteSize());
+    }
+
+    /**
+     * One read: inside {@code recv(2)} when {@code inKernel} (see {@link #blocksInKernel}),
+     * interruptible as a wait is; otherwise {@code recv(MSG_DONTWAIT)}.
+     *
+     * @return the bytes received, 0 at end of stream, or {@code -errno}
+     */
+    private long recvOnce(int s, MemorySegment dst, boolean inKernel) throws IOException {
+        if (!inKernel) {
+            return recv(s, dst, Linux.MSG_DONTWAIT());
+        }
+        Interruption i = interruption();
+        i.enter();
+        try {
+            return recv(s, dst, 0);
+        } finally {
+            i.exit("read");
         }
     }
 
+    /** One write from {@code offset}, as {@link #recvOnce} reads. {@return the bytes sent, or {@code -errno}} */
+    private long sendOnce(int s, MemorySegment src, long offset, boolean inKernel) throws IOException {
+        if (!inKernel) {
+            return send(s, src, offset, Linux.MSG_NOSIGNAL() | Linux.MSG_DONTWAIT());
+        }
+        Interruption i = interruption();
+        i.enter();
+        try {
+            return send(s, src, offset, Linux.MSG_NOSIGNAL());
+        } finally {
+            i.exit("write");
+        }
+    }
+
+    /**
+     * One {@code recv(2)}: into native memory directly; into heap memory through the scratch bounce
+     * buffer, at most {@value ThreadScratch#BOUNCE_SIZE} bytes, copied out before the scratch is
+     * released. The scratch is held for this system call only, never across a readiness wait, so a
+     * virtual thread parked in a read holds no native memory (only platform threads, which keep
+     * their own scratch, block inside the call).
+     *
+     * @return the bytes received, 0 at end of stream, or {@code -errno}
+     */
+    private static long recv(int s, MemorySegment dst, int flags) {
+        ThreadScratch sc = ThreadScratch.acquire();
+        try {
+            if (dst.isNative()) {
+                return Sys.recv(sc, s, dst, dst.byteSize(), flags);
+            }
+            MemorySegment bounce = sc.bounce();
+            long r = Sys.recv(sc, s, bounce, Math.min(dst.byteSize(), bounce.byteSize()), flags);
+            if (r > 0) {
+                MemorySegment.copy(bounce, 0, dst, 0, r);
+            }
+            return r;
+        } finally {
+            sc.release();
+        }
+    }
+
+    /**
+     * One {@code send(2)} of {@code src} from {@code offset}: native memory directly; heap memory
+     * copied into the scratch bounce buffer first, at most {@value ThreadScratch#BOUNCE_SIZE} bytes,
+     * the scratch held for this system call only.
+     *
+     * @return the bytes sent, or {@code -errno}
+     */
+    private static long send(int s, MemorySegment src, long offset, int flags) {
+        long n = src.byteSize() - offset;
+        ThreadScratch sc = ThreadScratch.acquire();
+        try {
+            if (src.isNative()) {
+                // A slice is an object: only a partial send's continuation needs one.
+                return Sys.send(sc, s, offset == 0 ? src : src.asSlice(offset, n), n, flags);
+            }
+            MemorySegment bounce = sc.bounce();
+            n = Math.min(n, bounce.byteSize());
+            MemorySegment.copy(src, offset, bounce, 0, n);
+            return Sys.send(sc, s, bounce, n, flags);
+        } finally {
+            sc.release();
+        }
+    }
+
+    /** Writes all of native or heap memory (see {@link #sendOnce}), waiting for room as needed. */
     private void writeNative(MemorySegment src) throws IOException {
         failIfInterrupted("write");
         int s = fd.acquire("write");
@@ -462,8 +555,7 @@ public final class StreamSocket extends NativeSocket {
             boolean inKernel = blocksInKernel(s);
             while (done < size) {
                 checkPeerAlive("write", s);
-                long r = inKernel ? blockingTransfer(true, s, src.asSlice(done), size - done)
-                        : Sys.send(s, src.asSlice(done), size - done, Linux.MSG_NOSIGNAL() | Linux.MSG_DONTWAIT());
+                long r = sendOnce(s, src, done, inKernel);
                 if (r >= 0) {
                     done += r;
                     activity = 1;
@@ -507,17 +599,6 @@ public final class StreamSocket extends NativeSocket {
         return true;
     }
 
-    /** A {@code recv(2)} or {@code send(2)} that may block in the kernel, interruptible as a wait is. */
-    private long blockingTransfer(boolean send, int s, MemorySegment buf, long len) throws IOException {
-        Interruption i = interruption();
-        i.enter();
-        try {
-            return send ? Sys.send(s, buf, len, Linux.MSG_NOSIGNAL()) : Sys.recv(s, buf, len, 0);
-        } finally {
-            i.exit(send ? "write" : "read");
-        }
-    }
-
     private void awaitReady(int s, int events, long timeout, long deadline, String op) throws IOException {
         long left = timeout < 0 ? -1 : deadline - System.nanoTime();
         if (timeout >= 0 && left <= 0) {
@@ -535,9 +616,12 @@ public final class StreamSocket extends NativeSocket {
      * native copy.
      *
      * @return bytes read, or -1 at end of stream
+     * @throws IllegalArgumentException if {@code dst} is {@linkplain ByteBuffer#isReadOnly() read-only}
+     *         (checked before any system call: nothing is consumed from the socket)
      */
     public int read(ByteBuffer dst) throws IOException {
         Objects.requireNonNull(dst, "dst");
+        requireWritable(dst.isReadOnly(), "buffer");
         int n = read(MemorySegment.ofBuffer(dst)); // the segment covers position..limit
         if (n > 0) {
             dst.position(dst.position() + n);
@@ -601,14 +685,15 @@ public final class StreamSocket extends NativeSocket {
         if (!isMptcp()) {
             return false;
         }
-        MemorySegment info = ThreadScratch.buffer();
-        MemorySegment len = ThreadScratch.length();
         // Only the flags are needed: the kernel copies min(len, sizeof) bytes.
         int need = (int) (mptcp_info.mptcpi_flags$offset() + 4);
-        len.set(ValueLayout.JAVA_INT, 0, need);
         int s = fd.acquire("isMultipath");
+        ThreadScratch sc = ThreadScratch.acquire();
         try {
-            int r = Sys.getsockopt(s, Linux.SOL_MPTCP(), Linux.MPTCP_INFO(), info, len);
+            MemorySegment info = sc.buffer();
+            MemorySegment len = sc.length();
+            len.set(ValueLayout.JAVA_INT, 0, need);
+            int r = Sys.getsockopt(sc, s, Linux.SOL_MPTCP(), Linux.MPTCP_INFO(), info, len);
             if (r == -Linux.EOPNOTSUPP()) {
                 return false;
             }
@@ -618,6 +703,7 @@ public final class StreamSocket extends NativeSocket {
             return len.get(ValueLayout.JAVA_INT, 0) >= need
                     && (mptcp_info.mptcpi_flags(info) & Linux.MPTCP_INFO_FLAG_FALLBACK()) == 0;
         } finally {
+            sc.release();
             fd.release();
         }
     }

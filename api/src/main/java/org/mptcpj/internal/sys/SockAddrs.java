@@ -38,7 +38,7 @@ public final class SockAddrs {
             if (!(ip instanceof Inet4Address)) {
                 throw new IllegalArgumentException("IPv6 address " + address + " on an IPv4 socket");
             }
-            dst.asSlice(0, sockaddr_in.sizeof()).fill((byte) 0);
+            zero(dst, sockaddr_in.sizeof());
             sockaddr_in.sin_family(dst, (short) Linux.AF_INET());
             dst.set(PORT, sockaddr_in.sin_port$offset(), (short) address.getPort());
             MemorySegment.copy(ip.getAddress(), 0, dst, ValueLayout.JAVA_BYTE, sockaddr_in.sin_addr$offset(), 4);
@@ -52,7 +52,7 @@ public final class SockAddrs {
             System.arraycopy(bytes, 0, mapped, 12, 4);
             bytes = mapped;
         }
-        dst.asSlice(0, sockaddr_in6.sizeof()).fill((byte) 0);
+        zero(dst, sockaddr_in6.sizeof());
         sockaddr_in6.sin6_family(dst, (short) Linux.AF_INET6());
         dst.set(PORT, sockaddr_in6.sin6_port$offset(), (short) address.getPort());
         MemorySegment.copy(bytes, 0, dst, ValueLayout.JAVA_BYTE, sockaddr_in6.sin6_addr$offset(), 16);
@@ -60,6 +60,17 @@ public final class SockAddrs {
             sockaddr_in6.sin6_scope_id(dst, v6.getScopeId());
         }
         return (int) sockaddr_in6.sizeof();
+    }
+
+    /** Zeroes {@code dst[0, size)} ({@code size} a multiple of 4) without a slice, which would be an object per call. */
+    private static void zero(MemorySegment dst, long size) {
+        long i = 0;
+        for (; i + 8 <= size; i += 8) {
+            dst.set(ValueLayout.JAVA_LONG_UNALIGNED, i, 0L);
+        }
+        for (; i < size; i += 4) {
+            dst.set(ValueLayout.JAVA_INT_UNALIGNED, i, 0);
+        }
     }
 
     /** Reads a {@code sockaddr_in} or {@code sockaddr_in6} at {@code src}; {@code null} for another family. */

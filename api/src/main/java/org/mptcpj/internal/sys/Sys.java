@@ -26,6 +26,11 @@ import org.mptcpj.error.ErrnoException;
  * {@link #error(String, int)}. Calls that POSIX allows to restart are retried on {@code EINTR};
  * {@code close} never is (Linux releases the descriptor even when it reports {@code EINTR}), and an
  * interrupted {@code connect} goes on asynchronously, so it reports {@code EINPROGRESS}.
+ *
+ * <p>Scratch: the errno capture area is a {@link ThreadScratch}'s. A method taking a
+ * {@code ThreadScratch} uses the caller's, which already holds one for its buffers (one lookup
+ * per call); the others acquire one for the duration of the call and release it, so that a
+ * virtual thread never holds scratch while it parks.
  */
 public final class Sys {
     private static final Linker LINKER = Linker.nativeLinker();
@@ -84,10 +89,6 @@ public final class Sys {
                 Linker.Option.firstVariadicArg(fixedArgs));
     }
 
-    private static MemorySegment state() {
-        return ThreadScratch.get().callState;
-    }
-
     private static int result(int r, MemorySegment state) {
         return r >= 0 ? r : -(int) ERRNO.get(state, 0L);
     }
@@ -112,17 +113,30 @@ public final class Sys {
 
     /** socket(2). */
     public static int socket(int domain, int type, int protocol) {
-        MemorySegment st = state();
+        ThreadScratch sc = ThreadScratch.acquire();
+        MemorySegment st = sc.callState;
         try {
             return result((int) SOCKET.invokeExact(st, domain, type, protocol), st);
         } catch (Throwable t) {
             throw unexpected(t);
+        } finally {
+            sc.release();
         }
     }
 
     /** bind(2). */
     public static int bind(int fd, MemorySegment addr, int addrLen) {
-        MemorySegment st = state();
+        ThreadScratch sc = ThreadScratch.acquire();
+        try {
+            return bind(sc, fd, addr, addrLen);
+        } finally {
+            sc.release();
+        }
+    }
+
+    /** {@link #bind} with the caller's scratch (one lookup per call). */
+    public static int bind(ThreadScratch sc, int fd, MemorySegment addr, int addrLen) {
+        MemorySegment st = sc.callState;
         try {
             return result((int) BIND.invokeExact(st, fd, addr, addrLen), st);
         } catch (Throwable t) {
@@ -132,17 +146,21 @@ public final class Sys {
 
     /** listen(2). */
     public static int listen(int fd, int backlog) {
-        MemorySegment st = state();
+        ThreadScratch sc = ThreadScratch.acquire();
+        MemorySegment st = sc.callState;
         try {
             return result((int) LISTEN.invokeExact(st, fd, backlog), st);
         } catch (Throwable t) {
             throw unexpected(t);
+        } finally {
+            sc.release();
         }
     }
 
     /** accept4(2), retried on EINTR. {@code addr} and {@code addrLen} may be {@link MemorySegment#NULL}. */
     public static int accept4(int fd, MemorySegment addr, MemorySegment addrLen, int flags) {
-        MemorySegment st = state();
+        ThreadScratch sc = ThreadScratch.acquire();
+        MemorySegment st = sc.callState;
         try {
             int r;
             do {
@@ -151,12 +169,24 @@ public final class Sys {
             return r;
         } catch (Throwable t) {
             throw unexpected(t);
+        } finally {
+            sc.release();
         }
     }
 
     /** connect(2); an interrupted connect continues asynchronously, so EINTR is reported as EINPROGRESS. */
     public static int connect(int fd, MemorySegment addr, int addrLen) {
-        MemorySegment st = state();
+        ThreadScratch sc = ThreadScratch.acquire();
+        try {
+            return connect(sc, fd, addr, addrLen);
+        } finally {
+            sc.release();
+        }
+    }
+
+    /** {@link #connect} with the caller's scratch (one lookup per call). */
+    public static int connect(ThreadScratch sc, int fd, MemorySegment addr, int addrLen) {
+        MemorySegment st = sc.callState;
         try {
             int r = result((int) CONNECT.invokeExact(st, fd, addr, addrLen), st);
             return r == -EINTR ? -Linux.EINPROGRESS() : r;
@@ -167,21 +197,27 @@ public final class Sys {
 
     /** close(2), never retried: Linux frees the descriptor even when it reports EINTR. */
     public static int close(int fd) {
-        MemorySegment st = state();
+        ThreadScratch sc = ThreadScratch.acquire();
+        MemorySegment st = sc.callState;
         try {
             return result((int) CLOSE.invokeExact(st, fd), st);
         } catch (Throwable t) {
             throw unexpected(t);
+        } finally {
+            sc.release();
         }
     }
 
     /** shutdown(2). */
     public static int shutdown(int fd, int how) {
-        MemorySegment st = state();
+        ThreadScratch sc = ThreadScratch.acquire();
+        MemorySegment st = sc.callState;
         try {
             return result((int) SHUTDOWN.invokeExact(st, fd, how), st);
         } catch (Throwable t) {
             throw unexpected(t);
+        } finally {
+            sc.release();
         }
     }
 
@@ -189,7 +225,8 @@ public final class Sys {
 
     /** read(2), retried on EINTR. */
     public static long read(int fd, MemorySegment buf, long count) {
-        MemorySegment st = state();
+        ThreadScratch sc = ThreadScratch.acquire();
+        MemorySegment st = sc.callState;
         try {
             long r;
             do {
@@ -198,12 +235,15 @@ public final class Sys {
             return r;
         } catch (Throwable t) {
             throw unexpected(t);
+        } finally {
+            sc.release();
         }
     }
 
     /** write(2), retried on EINTR. */
     public static long write(int fd, MemorySegment buf, long count) {
-        MemorySegment st = state();
+        ThreadScratch sc = ThreadScratch.acquire();
+        MemorySegment st = sc.callState;
         try {
             long r;
             do {
@@ -212,12 +252,15 @@ public final class Sys {
             return r;
         } catch (Throwable t) {
             throw unexpected(t);
+        } finally {
+            sc.release();
         }
     }
 
     /** readv(2) over {@code count} {@code struct iovec}s, retried on EINTR. */
     public static long readv(int fd, MemorySegment iov, int count) {
-        MemorySegment st = state();
+        ThreadScratch sc = ThreadScratch.acquire();
+        MemorySegment st = sc.callState;
         try {
             long r;
             do {
@@ -226,12 +269,15 @@ public final class Sys {
             return r;
         } catch (Throwable t) {
             throw unexpected(t);
+        } finally {
+            sc.release();
         }
     }
 
     /** writev(2) over {@code count} {@code struct iovec}s, retried on EINTR. */
     public static long writev(int fd, MemorySegment iov, int count) {
-        MemorySegment st = state();
+        ThreadScratch sc = ThreadScratch.acquire();
+        MemorySegment st = sc.callState;
         try {
             long r;
             do {
@@ -240,12 +286,14 @@ public final class Sys {
             return r;
         } catch (Throwable t) {
             throw unexpected(t);
+        } finally {
+            sc.release();
         }
     }
 
-    /** recv(2), retried on EINTR. */
-    public static long recv(int fd, MemorySegment buf, long len, int flags) {
-        MemorySegment st = state();
+    /** recv(2) with the caller's scratch, retried on EINTR. */
+    public static long recv(ThreadScratch sc, int fd, MemorySegment buf, long len, int flags) {
+        MemorySegment st = sc.callState;
         try {
             long r;
             do {
@@ -257,9 +305,9 @@ public final class Sys {
         }
     }
 
-    /** send(2), retried on EINTR. */
-    public static long send(int fd, MemorySegment buf, long len, int flags) {
-        MemorySegment st = state();
+    /** send(2) with the caller's scratch, retried on EINTR. */
+    public static long send(ThreadScratch sc, int fd, MemorySegment buf, long len, int flags) {
+        MemorySegment st = sc.callState;
         try {
             long r;
             do {
@@ -273,7 +321,8 @@ public final class Sys {
 
     /** sendto(2), retried on EINTR. */
     public static long sendto(int fd, MemorySegment buf, long len, int flags, MemorySegment addr, int addrLen) {
-        MemorySegment st = state();
+        ThreadScratch sc = ThreadScratch.acquire();
+        MemorySegment st = sc.callState;
         try {
             long r;
             do {
@@ -282,13 +331,16 @@ public final class Sys {
             return r;
         } catch (Throwable t) {
             throw unexpected(t);
+        } finally {
+            sc.release();
         }
     }
 
     /** recvfrom(2), retried on EINTR. {@code addr} and {@code addrLen} may be {@link MemorySegment#NULL}. */
     public static long recvfrom(int fd, MemorySegment buf, long len, int flags, MemorySegment addr,
                                 MemorySegment addrLen) {
-        MemorySegment st = state();
+        ThreadScratch sc = ThreadScratch.acquire();
+        MemorySegment st = sc.callState;
         try {
             long r;
             do {
@@ -297,6 +349,8 @@ public final class Sys {
             return r;
         } catch (Throwable t) {
             throw unexpected(t);
+        } finally {
+            sc.release();
         }
     }
 
@@ -304,7 +358,17 @@ public final class Sys {
 
     /** getsockname(2). */
     public static int getsockname(int fd, MemorySegment addr, MemorySegment addrLen) {
-        MemorySegment st = state();
+        ThreadScratch sc = ThreadScratch.acquire();
+        try {
+            return getsockname(sc, fd, addr, addrLen);
+        } finally {
+            sc.release();
+        }
+    }
+
+    /** {@link #getsockname} with the caller's scratch (one lookup per call). */
+    public static int getsockname(ThreadScratch sc, int fd, MemorySegment addr, MemorySegment addrLen) {
+        MemorySegment st = sc.callState;
         try {
             return result((int) GETSOCKNAME.invokeExact(st, fd, addr, addrLen), st);
         } catch (Throwable t) {
@@ -314,7 +378,17 @@ public final class Sys {
 
     /** getpeername(2). */
     public static int getpeername(int fd, MemorySegment addr, MemorySegment addrLen) {
-        MemorySegment st = state();
+        ThreadScratch sc = ThreadScratch.acquire();
+        try {
+            return getpeername(sc, fd, addr, addrLen);
+        } finally {
+            sc.release();
+        }
+    }
+
+    /** {@link #getpeername} with the caller's scratch (one lookup per call). */
+    public static int getpeername(ThreadScratch sc, int fd, MemorySegment addr, MemorySegment addrLen) {
+        MemorySegment st = sc.callState;
         try {
             return result((int) GETPEERNAME.invokeExact(st, fd, addr, addrLen), st);
         } catch (Throwable t) {
@@ -324,7 +398,17 @@ public final class Sys {
 
     /** setsockopt(2). */
     public static int setsockopt(int fd, int level, int name, MemorySegment value, int len) {
-        MemorySegment st = state();
+        ThreadScratch sc = ThreadScratch.acquire();
+        try {
+            return setsockopt(sc, fd, level, name, value, len);
+        } finally {
+            sc.release();
+        }
+    }
+
+    /** {@link #setsockopt} with the caller's scratch (one lookup per call). */
+    public static int setsockopt(ThreadScratch sc, int fd, int level, int name, MemorySegment value, int len) {
+        MemorySegment st = sc.callState;
         try {
             return result((int) SETSOCKOPT.invokeExact(st, fd, level, name, value, len), st);
         } catch (Throwable t) {
@@ -334,7 +418,17 @@ public final class Sys {
 
     /** getsockopt(2); {@code len} is the in/out {@code socklen_t}. */
     public static int getsockopt(int fd, int level, int name, MemorySegment value, MemorySegment len) {
-        MemorySegment st = state();
+        ThreadScratch sc = ThreadScratch.acquire();
+        try {
+            return getsockopt(sc, fd, level, name, value, len);
+        } finally {
+            sc.release();
+        }
+    }
+
+    /** {@link #getsockopt} with the caller's scratch (one lookup per call). */
+    public static int getsockopt(ThreadScratch sc, int fd, int level, int name, MemorySegment value, MemorySegment len) {
+        MemorySegment st = sc.callState;
         try {
             return result((int) GETSOCKOPT.invokeExact(st, fd, level, name, value, len), st);
         } catch (Throwable t) {
@@ -344,31 +438,40 @@ public final class Sys {
 
     /** fcntl(2) with an int argument (F_GETFL ignores it, F_SETFL takes the flags). */
     public static int fcntl(int fd, int cmd, int arg) {
-        MemorySegment st = state();
+        ThreadScratch sc = ThreadScratch.acquire();
+        MemorySegment st = sc.callState;
         try {
             return result((int) FCNTL_INT.invokeExact(st, fd, cmd, arg), st);
         } catch (Throwable t) {
             throw unexpected(t);
+        } finally {
+            sc.release();
         }
     }
 
     /** dup2(2). */
     public static int dup2(int oldFd, int newFd) {
-        MemorySegment st = state();
+        ThreadScratch sc = ThreadScratch.acquire();
+        MemorySegment st = sc.callState;
         try {
             return result((int) DUP2.invokeExact(st, oldFd, newFd), st);
         } catch (Throwable t) {
             throw unexpected(t);
+        } finally {
+            sc.release();
         }
     }
 
     /** eventfd(2). */
     public static int eventfd(int initval, int flags) {
-        MemorySegment st = state();
+        ThreadScratch sc = ThreadScratch.acquire();
+        MemorySegment st = sc.callState;
         try {
             return result((int) EVENTFD.invokeExact(st, initval, flags), st);
         } catch (Throwable t) {
             throw unexpected(t);
+        } finally {
+            sc.release();
         }
     }
 
@@ -376,7 +479,8 @@ public final class Sys {
 
     /** poll(2), retried on EINTR with the same timeout. */
     public static int poll(MemorySegment fds, long nfds, int timeoutMillis) {
-        MemorySegment st = state();
+        ThreadScratch sc = ThreadScratch.acquire();
+        MemorySegment st = sc.callState;
         try {
             int r;
             do {
@@ -385,22 +489,27 @@ public final class Sys {
             return r;
         } catch (Throwable t) {
             throw unexpected(t);
+        } finally {
+            sc.release();
         }
     }
 
     /** epoll_create1(2). */
     public static int epollCreate1(int flags) {
-        MemorySegment st = state();
+        ThreadScratch sc = ThreadScratch.acquire();
+        MemorySegment st = sc.callState;
         try {
             return result((int) EPOLL_CREATE1.invokeExact(st, flags), st);
         } catch (Throwable t) {
             throw unexpected(t);
+        } finally {
+            sc.release();
         }
     }
 
-    /** epoll_ctl(2); {@code event} is one {@link EpollEvent} (or NULL for EPOLL_CTL_DEL). */
-    public static int epollCtl(int epfd, int op, int fd, MemorySegment event) {
-        MemorySegment st = state();
+    /** epoll_ctl(2); {@code event} is one {@link EpollEvent} (or NULL for EPOLL_CTL_DEL), often in {@code sc}'s buffer. */
+    public static int epollCtl(ThreadScratch sc, int epfd, int op, int fd, MemorySegment event) {
+        MemorySegment st = sc.callState;
         try {
             return result((int) EPOLL_CTL.invokeExact(st, epfd, op, fd, event), st);
         } catch (Throwable t) {
@@ -410,7 +519,8 @@ public final class Sys {
 
     /** epoll_wait(2) into an array of {@link EpollEvent}s, retried on EINTR with the same timeout. */
     public static int epollWait(int epfd, MemorySegment events, int maxEvents, int timeoutMillis) {
-        MemorySegment st = state();
+        ThreadScratch sc = ThreadScratch.acquire();
+        MemorySegment st = sc.callState;
         try {
             int r;
             do {
@@ -419,6 +529,8 @@ public final class Sys {
             return r;
         } catch (Throwable t) {
             throw unexpected(t);
+        } finally {
+            sc.release();
         }
     }
 
@@ -426,7 +538,8 @@ public final class Sys {
 
     /** open(2) with {@code O_*} flags (no mode), retried on EINTR. */
     public static int open(MemorySegment path, int flags) {
-        MemorySegment st = state();
+        ThreadScratch sc = ThreadScratch.acquire();
+        MemorySegment st = sc.callState;
         try {
             int r;
             do {
@@ -435,27 +548,35 @@ public final class Sys {
             return r;
         } catch (Throwable t) {
             throw unexpected(t);
+        } finally {
+            sc.release();
         }
     }
 
     /** setns(2): moves the calling thread into the namespace {@code fd} refers to. */
     public static int setns(int fd, int nstype) {
-        MemorySegment st = state();
+        ThreadScratch sc = ThreadScratch.acquire();
+        MemorySegment st = sc.callState;
         try {
             return result((int) SETNS.invokeExact(st, fd, nstype), st);
         } catch (Throwable t) {
             throw unexpected(t);
+        } finally {
+            sc.release();
         }
     }
 
     /** if_nametoindex(3): the interface index, or {@code -errno} (it reports failure as 0). */
     public static int ifNameToIndex(MemorySegment name) {
-        MemorySegment st = state();
+        ThreadScratch sc = ThreadScratch.acquire();
+        MemorySegment st = sc.callState;
         try {
             int r = (int) IF_NAMETOINDEX.invokeExact(st, name);
             return r != 0 ? r : -(int) ERRNO.get(st, 0L);
         } catch (Throwable t) {
             throw unexpected(t);
+        } finally {
+            sc.release();
         }
     }
 

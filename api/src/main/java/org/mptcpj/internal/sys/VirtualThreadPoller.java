@@ -125,16 +125,21 @@ final class VirtualThreadPoller {
 
     /** One-shot registration of {@code fd} for this poller's events: MOD, or ADD the first time. */
     private int arm(int fd) {
-        MemorySegment event = ThreadScratch.buffer(); // read by the kernel before epoll_ctl returns
-        EpollEvent.set(event, 0, interest | Linux.EPOLLONESHOT(), fd);
-        int r = Sys.epollCtl(epfd, Linux.EPOLL_CTL_MOD(), fd, event);
-        if (r == -Linux.ENOENT()) {
-            r = Sys.epollCtl(epfd, Linux.EPOLL_CTL_ADD(), fd, event);
-            if (r == -Linux.EEXIST()) { // another waiter on fd added it meanwhile
-                r = Sys.epollCtl(epfd, Linux.EPOLL_CTL_MOD(), fd, event);
+        ThreadScratch sc = ThreadScratch.acquire();
+        try {
+            MemorySegment event = sc.buffer(); // read by the kernel before epoll_ctl returns
+            EpollEvent.set(event, 0, interest | Linux.EPOLLONESHOT(), fd);
+            int r = Sys.epollCtl(sc, epfd, Linux.EPOLL_CTL_MOD(), fd, event);
+            if (r == -Linux.ENOENT()) {
+                r = Sys.epollCtl(sc, epfd, Linux.EPOLL_CTL_ADD(), fd, event);
+                if (r == -Linux.EEXIST()) { // another waiter on fd added it meanwhile
+                    r = Sys.epollCtl(sc, epfd, Linux.EPOLL_CTL_MOD(), fd, event);
+                }
             }
+            return r;
+        } finally {
+            sc.release();
         }
-        return r;
     }
 
     private void run() {
