@@ -1,13 +1,19 @@
 package org.mptcpj.socket;
 
 import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.net.ProtocolFamily;
 import java.nio.channels.NetworkChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import org.mptcpj.bindings.linux.Linux;
+import org.mptcpj.error.ErrnoException;
 import org.mptcpj.internal.sys.Sys;
+import org.mptcpj.internal.sys.ThreadScratch;
+import org.mptcpj.internal.sys.UapiConstants;
 
 /**
  * Real JDK NIO channels whose socket is MPTCP, so that {@link java.nio.channels.Selector},
@@ -16,7 +22,12 @@ import org.mptcpj.internal.sys.Sys;
  *
  * <p>How: the JDK opens its channel and socket as usual; this class creates an MPTCP socket of
  * the same family and {@code dup2(2)}s it onto the channel's descriptor number, so the channel
- * now drives the MPTCP socket. Reading that number needs the JDK-internal
+ * now drives the MPTCP socket. Before that, the options the JDK set on its socket are copied onto
+ * the new one ({@code getsockopt(2)}/{@code setsockopt(2)}): {@code SO_REUSEADDR}, which the JDK
+ * sets on server sockets, and {@code IPV6_V6ONLY}, which it clears on INET6 sockets (see
+ * {@code Java_sun_nio_ch_Net_socket0} in the JDK's Net.c), so the channels behave as the JDK's
+ * own: a restarted server rebinds a port with connections in TIME_WAIT, and an INET6 server
+ * accepts IPv4 clients even where {@code net.ipv6.bindv6only=1}. Reading that number needs the JDK-internal
  * {@code sun.nio.ch.SelChImpl.getFDVal()}, so the JVM must run with
  * {@value #REQUIRED_FLAG} (or {@code =org.mptcpj} on the module path); without it the factory
  * methods throw an {@link UnsupportedOperationException} naming that flag.
@@ -58,6 +69,10 @@ public final class MptcpChannels {
             try {
                 int s = created.fd().acquire("dup2");
                 try {
+                    copyOption(target, s, Linux.SOL_SOCKET(), Linux.SO_REUSEADDR(), "SO_REUSEADDR");
+                    if (created.family() == Linux.AF_INET6()) {
+                        copyOption(target, s, UapiConstants.IPPROTO_IPV6, UapiConstants.IPV6_V6ONLY, "IPV6_V6ONLY");
+                    }
                     int r = Sys.dup2(s, target);
                     if (r < 0) {
                         throw Sys.error("dup2(" + s + ", " + target + ")", r);
@@ -72,6 +87,21 @@ public final class MptcpChannels {
         } catch (IOException | RuntimeException e) {
             channel.close();
             throw e;
+        }
+    }
+
+    /** Copies an int option the JDK may have set from its socket {@code from} to ours, {@code to}. */
+    private static void copyOption(int from, int to, int level, int name, String optionName) throws ErrnoException {
+        MemorySegment value = ThreadScratch.buffer();
+        MemorySegment len = ThreadScratch.length();
+        len.set(ValueLayout.JAVA_INT, 0, Integer.BYTES);
+        int r = Sys.getsockopt(from, level, name, value, len);
+        if (r < 0) {
+            throw Sys.error("getsockopt(fd " + from + ", " + optionName + ")", r);
+        }
+        r = Sys.setsockopt(to, level, name, value, Integer.BYTES);
+        if (r < 0) {
+            throw Sys.error("setsockopt(fd " + to + ", " + optionName + ")", r);
         }
     }
 
