@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ProtocolFamily;
@@ -19,6 +21,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
+import org.mptcpj.bindings.linux.Linux;
+import org.mptcpj.internal.sys.Sys;
+import org.mptcpj.internal.sys.ThreadScratch;
 import org.mptcpj.testing.Commands;
 import org.mptcpj.testing.NetNs;
 
@@ -32,10 +37,8 @@ class MptcpChannelsTest {
             server.bind(new InetSocketAddress("127.0.0.1", 0));
             server.configureBlocking(false).register(selector, SelectionKey.OP_ACCEPT);
             client.connect(server.getLocalAddress());
-            int port = ((InetSocketAddress) client.getLocalAddress()).getPort();
-            // ss -M lists MPTCP sockets only: our client's port must be there.
-            String mptcpSockets = Commands.run("ss", "-Mtn", "state", "established");
-            assertTrue(mptcpSockets.contains(":" + port), "ss -M does not show port " + port + ":\n" + mptcpSockets);
+            assertMptcp(client, true);
+            assertMptcp(server, true);
 
             client.write(ByteBuffer.wrap("ping".getBytes(StandardCharsets.US_ASCII)));
             String received = null;
@@ -57,6 +60,47 @@ class MptcpChannelsTest {
             }
             assertEquals("ping", received);
         }
+    }
+
+    /** The protocol checks fail for the JDK's own (TCP) channels, so they can fail at all. */
+    @Test
+    void protocolChecksFailForPlainJdkChannels() throws Exception {
+        try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.INET);
+             SocketChannel client = SocketChannel.open(StandardProtocolFamily.INET)) {
+            server.bind(new InetSocketAddress("127.0.0.1", 0));
+            client.connect(server.getLocalAddress());
+            try (SocketChannel accepted = server.accept()) {
+                assertMptcp(client, false);
+                assertMptcp(server, false);
+                assertMptcp(accepted, false);
+            }
+        }
+    }
+
+    /**
+     * Two independent witnesses: SO_PROTOCOL of the channel's descriptor (IPPROTO_MPTCP = 262, or
+     * IPPROTO_TCP = 6) and {@code ss -M}, which without {@code -t} lists MPTCP sockets only.
+     */
+    private static void assertMptcp(NetworkChannel channel, boolean expected) throws Exception {
+        int protocol = soProtocol(channel);
+        assertEquals(expected ? Linux.IPPROTO_MPTCP() : Linux.IPPROTO_TCP(), protocol, "SO_PROTOCOL of " + channel);
+        int port = ((InetSocketAddress) channel.getLocalAddress()).getPort();
+        String mptcpSockets = Commands.run("ss", "-Mna", "sport", "= :" + port);
+        assertEquals(expected, mptcpSockets.contains(":" + port + " "),
+                "ss -M " + (expected ? "does not show" : "shows") + " port " + port + ":\n" + mptcpSockets);
+    }
+
+    /** getsockopt(SO_PROTOCOL) on the channel's descriptor (the tests run with --add-exports sun.nio.ch). */
+    private static int soProtocol(NetworkChannel channel) throws Exception {
+        int fd = (int) Class.forName("sun.nio.ch.SelChImpl").getMethod("getFDVal").invoke(channel);
+        MemorySegment value = ThreadScratch.buffer();
+        MemorySegment len = ThreadScratch.length();
+        len.set(ValueLayout.JAVA_INT, 0, Integer.BYTES);
+        int r = Sys.getsockopt(fd, Linux.SOL_SOCKET(), Linux.SO_PROTOCOL(), value, len);
+        if (r < 0) {
+            throw Sys.error("getsockopt(fd " + fd + ", SO_PROTOCOL)", r);
+        }
+        return value.get(ValueLayout.JAVA_INT, 0);
     }
 
     /**
