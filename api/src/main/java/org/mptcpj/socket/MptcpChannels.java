@@ -92,22 +92,33 @@ public final class MptcpChannels {
 
     /** Copies an int option the JDK may have set from its socket {@code from} to ours, {@code to}. */
     private static void copyOption(int from, int to, int level, int name, String optionName) throws ErrnoException {
-        MemorySegment value = ThreadScratch.buffer();
-        MemorySegment len = ThreadScratch.length();
-        len.set(ValueLayout.JAVA_INT, 0, Integer.BYTES);
-        int r = Sys.getsockopt(from, level, name, value, len);
-        if (r < 0) {
-            throw Sys.error("getsockopt(fd " + from + ", " + optionName + ")", r);
+        int v = AttachedSocket.intOption(from, level, name);
+        if (v < 0) {
+            throw Sys.error("getsockopt(fd " + from + ", " + optionName + ")", v);
         }
-        r = Sys.setsockopt(to, level, name, value, Integer.BYTES);
+        MemorySegment value = ThreadScratch.buffer();
+        value.set(ValueLayout.JAVA_INT, 0, v);
+        int r = Sys.setsockopt(to, level, name, value, Integer.BYTES);
         if (r < 0) {
             throw Sys.error("setsockopt(fd " + to + ", " + optionName + ")", r);
         }
     }
 
-    private static int descriptorOf(NetworkChannel channel) {
+    /**
+     * {@return the descriptor number of a JDK channel} ({@code sun.nio.ch.SelChImpl.getFDVal()})
+     *
+     * @throws IllegalArgumentException for a channel of another SelectorProvider
+     */
+    static int descriptorOf(NetworkChannel channel) {
         try {
-            Method getFdVal = Class.forName("sun.nio.ch.SelChImpl").getMethod("getFDVal");
+            Class<?> selChImpl = Class.forName("sun.nio.ch.SelChImpl");
+            if (!selChImpl.isInstance(channel)) {
+                String provider = channel instanceof java.nio.channels.spi.AbstractSelectableChannel c
+                        ? String.valueOf(c.provider()) : "none";
+                throw new IllegalArgumentException(channel.getClass().getName() + " (SelectorProvider " + provider
+                        + ") is not one of the JDK's own socket channels: its descriptor cannot be read");
+            }
+            Method getFdVal = selChImpl.getMethod("getFDVal");
             return (int) getFdVal.invoke(channel);
         } catch (IllegalAccessException e) {
             throw new UnsupportedOperationException("MPTCP NIO channels need the JVM flag " + REQUIRED_FLAG, e);
