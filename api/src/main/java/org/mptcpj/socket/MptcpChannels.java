@@ -6,6 +6,7 @@ import java.lang.foreign.ValueLayout;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.net.ProtocolFamily;
+import java.net.StandardProtocolFamily;
 import java.nio.channels.NetworkChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
@@ -63,30 +64,69 @@ public final class MptcpChannels {
     private static <C extends NetworkChannel> C replaceSocket(C channel, MptcpPolicy policy, ProtocolFamily family)
             throws IOException {
         try {
-            int target = descriptorOf(channel);
-            // Blocking, like the socket the JDK created: the channel manages O_NONBLOCK itself.
-            NativeSocket.Created created = NativeSocket.create(policy, family, 0);
-            try {
-                int s = created.fd().acquire("dup2");
-                try {
-                    copyOption(target, s, Linux.SOL_SOCKET(), Linux.SO_REUSEADDR(), "SO_REUSEADDR");
-                    if (created.family() == Linux.AF_INET6()) {
-                        copyOption(target, s, UapiConstants.IPPROTO_IPV6, UapiConstants.IPV6_V6ONLY, "IPV6_V6ONLY");
-                    }
-                    int r = Sys.dup2(s, target);
-                    if (r < 0) {
-                        throw Sys.error("dup2(" + s + ", " + target + ")", r);
-                    }
-                } finally {
-                    created.fd().release();
-                }
-            } finally {
-                created.fd().close(); // the channel's descriptor keeps the MPTCP socket alive
-            }
+            replaceSocket(descriptorOf(channel), policy);
             return channel;
         } catch (IOException | RuntimeException e) {
             channel.close();
             throw e;
+        }
+    }
+
+    /**
+     * Puts an MPTCP socket behind descriptor {@code fd}, a fresh unbound TCP stream socket its owner
+     * just created (a JDK channel's, or a Netty epoll channel's): {@code socket(2)} with
+     * {@code IPPROTO_MPTCP} of the same family and blocking mode ({@code fcntl(F_GETFL)}), the
+     * owner's {@code SO_REUSEADDR} and {@code IPV6_V6ONLY} copied, then {@code dup2(2)} onto
+     * {@code fd}. The owner keeps its descriptor number and drives the MPTCP socket from then on.
+     * With {@link MptcpPolicy#PREFERRED} and MPTCP refused, or {@link MptcpPolicy#DISABLED},
+     * {@code fd} keeps its TCP socket.
+     *
+     * @return whether {@code fd} is now MPTCP
+     * @throws org.mptcpj.error.MptcpUnavailableException if MPTCP is required and refused
+     * @throws IllegalArgumentException if {@code fd} is not an INET or INET6 TCP stream socket
+     * @throws ErrnoException if a system call fails ({@code EBADF}, {@code EMFILE}, ...)
+     */
+    public static boolean replaceSocket(int fd, MptcpPolicy policy) throws IOException {
+        int domain = AttachedSocket.intOption(fd, Linux.SOL_SOCKET(), Linux.SO_DOMAIN());
+        if (domain < 0) {
+            throw Sys.error("getsockopt(fd " + fd + ", SO_DOMAIN)", domain);
+        }
+        int protocol = AttachedSocket.intOption(fd, Linux.SOL_SOCKET(), Linux.SO_PROTOCOL());
+        ProtocolFamily family = domain == Linux.AF_INET() ? StandardProtocolFamily.INET
+                : domain == Linux.AF_INET6() ? StandardProtocolFamily.INET6 : null;
+        if (family == null || protocol != Linux.IPPROTO_TCP()) {
+            throw new IllegalArgumentException("fd " + fd + " is not an INET or INET6 TCP socket (family " + domain
+                    + ", protocol " + protocol + ")");
+        }
+        if (policy == MptcpPolicy.DISABLED) {
+            return false;
+        }
+        int flags = Sys.fcntl(fd, Linux.F_GETFL(), 0);
+        if (flags < 0) {
+            throw Sys.error("fcntl(fd " + fd + ", F_GETFL)", flags);
+        }
+        NativeSocket.Created created = NativeSocket.create(policy, family,
+                (flags & Linux.O_NONBLOCK()) != 0 ? Linux.SOCK_NONBLOCK() : 0);
+        try {
+            if (!created.mptcp()) {
+                return false; // PREFERRED and refused (logged): the owner's TCP socket stays
+            }
+            int s = created.fd().acquire("dup2");
+            try {
+                copyOption(fd, s, Linux.SOL_SOCKET(), Linux.SO_REUSEADDR(), "SO_REUSEADDR");
+                if (domain == Linux.AF_INET6()) {
+                    copyOption(fd, s, UapiConstants.IPPROTO_IPV6, UapiConstants.IPV6_V6ONLY, "IPV6_V6ONLY");
+                }
+                int r = Sys.dup2(s, fd);
+                if (r < 0) {
+                    throw Sys.error("dup2(" + s + ", " + fd + ")", r);
+                }
+            } finally {
+                created.fd().release();
+            }
+            return true;
+        } finally {
+            created.fd().close(); // fd keeps the MPTCP socket alive
         }
     }
 

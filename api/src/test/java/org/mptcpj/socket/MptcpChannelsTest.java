@@ -85,7 +85,10 @@ class MptcpChannelsTest {
         int protocol = soProtocol(channel);
         assertEquals(expected ? Linux.IPPROTO_MPTCP() : Linux.IPPROTO_TCP(), protocol, "SO_PROTOCOL of " + channel);
         int port = ((InetSocketAddress) channel.getLocalAddress()).getPort();
-        String mptcpSockets = Commands.run("ss", "-Mna", "sport", "= :" + port);
+        // Both ends for a connection: another connection to another peer may share the local port.
+        String mptcpSockets = channel instanceof SocketChannel c
+                ? Commands.run("ss", "-Mna", "sport", "= :" + port, "and", "dport", "= :" + ((InetSocketAddress) c.getRemoteAddress()).getPort())
+                : Commands.run("ss", "-Mnl", "sport", "= :" + port);
         assertEquals(expected, mptcpSockets.contains(":" + port + " "),
                 "ss -M " + (expected ? "does not show" : "shows") + " port " + port + ":\n" + mptcpSockets);
     }
