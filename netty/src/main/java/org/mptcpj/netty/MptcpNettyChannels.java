@@ -7,6 +7,8 @@ import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.channel.unix.UnixChannel;
+import io.netty.channel.uring.IoUringServerSocketChannel;
+import io.netty.channel.uring.IoUringSocketChannel;
 import java.io.IOException;
 import org.mptcpj.socket.MptcpChannels;
 import org.mptcpj.socket.MptcpPolicy;
@@ -24,7 +26,9 @@ import org.mptcpj.socket.MptcpPolicy;
  * {@code socket(2)} with {@code IPPROTO_MPTCP}, the options Netty set copied, {@code dup2(2)}).
  * Netty's {@code new EpollSocketChannel(int fd)} is no way for a client: it takes a socket with
  * {@code SO_ERROR} 0 for a connected one and would report an unconnected socket active. Accepted
- * channels are MPTCP when their listener is. <b>NIO:</b> Netty's NIO channels over
+ * channels are MPTCP when their listener is. <b>io_uring:</b> the same replacement under Netty's
+ * io_uring channels (their constructors take no family: Netty's choice, INET6 where available).
+ * <b>NIO:</b> Netty's NIO channels over
  * {@link MptcpChannels}' JDK channels (the JVM needs {@value MptcpChannels#REQUIRED_FLAG}).
  *
  * <p>Each factory throws Netty's {@link ChannelException} (which the bootstrap reports through
@@ -43,6 +47,19 @@ public final class MptcpNettyChannels {
     /** {@return an epoll client channel over an MPTCP socket (or TCP per {@code policy})} */
     public static EpollSocketChannel epollSocket(MptcpPolicy policy, SocketProtocolFamily family) {
         return overMptcp(new EpollSocketChannel(family), policy);
+    }
+
+    /**
+     * {@return an io_uring listening channel over an MPTCP socket (or TCP per {@code policy})}, of
+     * the family Netty chooses (INET6, dual-stack, where the machine has IPv6).
+     */
+    public static IoUringServerSocketChannel ioUringServer(MptcpPolicy policy) {
+        return overMptcp(new IoUringServerSocketChannel(), policy);
+    }
+
+    /** {@return an io_uring client channel over an MPTCP socket (or TCP per {@code policy})}, family as Netty chooses */
+    public static IoUringSocketChannel ioUringSocket(MptcpPolicy policy) {
+        return overMptcp(new IoUringSocketChannel(), policy);
     }
 
     /** {@return a NIO listening channel over an MPTCP socket (or TCP per {@code policy})} */

@@ -11,6 +11,9 @@ import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.uring.IoUringIoHandler;
+import io.netty.channel.uring.IoUringServerSocketChannel;
+import io.netty.channel.uring.IoUringSocketChannel;
 import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
@@ -20,10 +23,14 @@ import org.mptcpj.socket.MptcpPolicy;
 
 /** A Netty transport for the tests: its event loops and its MPTCP (or plain) channels. */
 enum Transport {
-    EPOLL, NIO;
+    EPOLL, IO_URING, NIO;
 
     EventLoopGroup group(int threads) {
-        return new MultiThreadIoEventLoopGroup(threads, this == EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+        return new MultiThreadIoEventLoopGroup(threads, switch (this) {
+            case EPOLL -> EpollIoHandler.newFactory();
+            case IO_URING -> IoUringIoHandler.newFactory();
+            case NIO -> NioIoHandler.newFactory();
+        });
     }
 
     /**
@@ -34,10 +41,17 @@ enum Transport {
             throws InterruptedException {
         ServerBootstrap b = new ServerBootstrap().group(group).childHandler(initializer(child));
         if (policy == null) {
-            b.channel(this == EPOLL ? EpollServerSocketChannel.class : NioServerSocketChannel.class);
+            b.channel(switch (this) {
+                case EPOLL -> EpollServerSocketChannel.class;
+                case IO_URING -> IoUringServerSocketChannel.class;
+                case NIO -> NioServerSocketChannel.class;
+            });
         } else {
-            b.channelFactory(() -> this == EPOLL ? MptcpNettyChannels.epollServer(policy, SocketProtocolFamily.INET)
-                    : MptcpNettyChannels.nioServer(policy, SocketProtocolFamily.INET));
+            b.channelFactory(() -> switch (this) {
+                case EPOLL -> MptcpNettyChannels.epollServer(policy, SocketProtocolFamily.INET);
+                case IO_URING -> MptcpNettyChannels.ioUringServer(policy);
+                case NIO -> MptcpNettyChannels.nioServer(policy, SocketProtocolFamily.INET);
+            });
         }
         return b.bind(local).sync().channel();
     }
@@ -47,10 +61,17 @@ enum Transport {
             throws InterruptedException {
         Bootstrap b = new Bootstrap().group(group).handler(initializer(init));
         if (policy == null) {
-            b.channel(this == EPOLL ? EpollSocketChannel.class : NioSocketChannel.class);
+            b.channel(switch (this) {
+                case EPOLL -> EpollSocketChannel.class;
+                case IO_URING -> IoUringSocketChannel.class;
+                case NIO -> NioSocketChannel.class;
+            });
         } else {
-            b.channelFactory(() -> this == EPOLL ? MptcpNettyChannels.epollSocket(policy, SocketProtocolFamily.INET)
-                    : MptcpNettyChannels.nioSocket(policy, SocketProtocolFamily.INET));
+            b.channelFactory(() -> switch (this) {
+                case EPOLL -> MptcpNettyChannels.epollSocket(policy, SocketProtocolFamily.INET);
+                case IO_URING -> MptcpNettyChannels.ioUringSocket(policy);
+                case NIO -> MptcpNettyChannels.nioSocket(policy, SocketProtocolFamily.INET);
+            });
         }
         return b.connect(remote).sync().channel();
     }
