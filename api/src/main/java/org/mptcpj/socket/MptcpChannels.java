@@ -10,6 +10,7 @@ import java.net.StandardProtocolFamily;
 import java.nio.channels.NetworkChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.channels.spi.SelectorProvider;
 import org.mptcpj.bindings.linux.Linux;
 import org.mptcpj.error.ErrnoException;
 import org.mptcpj.internal.sys.Sys;
@@ -47,7 +48,7 @@ public final class MptcpChannels {
      * @throws UnsupportedOperationException if the JVM lacks {@value #REQUIRED_FLAG}
      */
     public static SocketChannel openSocketChannel(MptcpPolicy policy, ProtocolFamily family) throws IOException {
-        return replaceSocket(SocketChannel.open(family), policy, family);
+        return replaceSocket(jdkProvider().openSocketChannel(family), policy);
     }
 
     /**
@@ -58,11 +59,11 @@ public final class MptcpChannels {
      */
     public static ServerSocketChannel openServerSocketChannel(MptcpPolicy policy, ProtocolFamily family)
             throws IOException {
-        return replaceSocket(ServerSocketChannel.open(family), policy, family);
+        return replaceSocket(jdkProvider().openServerSocketChannel(family), policy);
     }
 
-    private static <C extends NetworkChannel> C replaceSocket(C channel, MptcpPolicy policy, ProtocolFamily family)
-            throws IOException {
+    /** Puts an MPTCP socket (per {@code policy}) under a fresh JDK channel; closes the channel on failure. */
+    static <C extends NetworkChannel> C replaceSocket(C channel, MptcpPolicy policy) throws IOException {
         try {
             replaceSocket(descriptorOf(channel), policy);
             return channel;
@@ -141,6 +142,21 @@ public final class MptcpChannels {
         int r = Sys.setsockopt(to, level, name, value, Integer.BYTES);
         if (r < 0) {
             throw Sys.error("setsockopt(fd " + to + ", " + optionName + ")", r);
+        }
+    }
+
+    /**
+     * {@return the JDK's own SelectorProvider} ({@code sun.nio.ch.DefaultSelectorProvider.get()}), which
+     * differs from {@link SelectorProvider#provider()} when {@link MptcpSelectorProvider} is installed.
+     */
+    static SelectorProvider jdkProvider() {
+        try {
+            return (SelectorProvider) Class.forName("sun.nio.ch.DefaultSelectorProvider").getMethod("get").invoke(null);
+        } catch (IllegalAccessException e) {
+            throw new UnsupportedOperationException("MPTCP NIO channels need the JVM flag " + REQUIRED_FLAG, e);
+        } catch (ClassNotFoundException | NoSuchMethodException | InvocationTargetException e) {
+            throw new UnsupportedOperationException("this JDK has no sun.nio.ch.DefaultSelectorProvider.get(): "
+                    + "MPTCP NIO channels are not available on it", e);
         }
     }
 
