@@ -70,16 +70,7 @@ public final class UnchangedServer {
             s.connect(new InetSocketAddress("127.0.0.1", port), Duration.ofSeconds(5));
             boolean multipath = s.isMultipath();
             boolean listed = Commands.run("ss", "-Mnl", "sport", "= :" + port).contains(":" + port + " ");
-            byte[] request = ("GET " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII);
-            s.write(request, 0, request.length);
-            s.setReadTimeout(Duration.ofSeconds(5));
-            StringBuilder response = new StringBuilder();
-            byte[] buf = new byte[4096];
-            for (int n; (n = s.read(buf, 0, buf.length)) > 0; ) {
-                response.append(new String(buf, 0, n, StandardCharsets.ISO_8859_1));
-            }
-            return new Result(multipath, listed, response.toString());
+            return new Result(multipath, listed, Http.get(s, path));
         }
     }
 }

@@ -4,11 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.mptcpj.socket.MptcpPolicy;
 import org.mptcpj.socket.StreamSocket;
+import org.mptcpj.testing.Http;
 
 /** The status page lists an MPTCP client as multipath with its subflow, and a TCP client as TCP. */
 class StatusServerTest {
@@ -19,15 +19,7 @@ class StatusServerTest {
              StreamSocket mptcp = StreamSocket.open(MptcpPolicy.REQUIRED, StandardProtocolFamily.INET)) {
             tcp.connect(server.address(), Duration.ofSeconds(5));
             mptcp.connect(server.address(), Duration.ofSeconds(5));
-            byte[] request = "GET /status HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
-            mptcp.write(request, 0, request.length);
-            mptcp.setReadTimeout(Duration.ofSeconds(5));
-            StringBuilder page = new StringBuilder();
-            byte[] buf = new byte[4096];
-            for (int n; (n = mptcp.read(buf, 0, buf.length)) > 0; ) {
-                page.append(new String(buf, 0, n, StandardCharsets.UTF_8));
-            }
-            String p = page.toString();
+            String p = Http.get(mptcp, "/status");
             System.out.println(p);
             InetSocketAddress m = mptcp.localAddress();
             InetSocketAddress t = tcp.localAddress();
