@@ -67,6 +67,10 @@ public final class MptcpNetty {
             a.close();
             return channel.attr(ATTACHED).get();
         }
+        // Release the duplicate before Netty's close(2), so the FIN leaves when Netty closes, as
+        // without the library (released after it, the peer may close first and get the TIME_WAIT);
+        // closeFuture covers closes that bypass the pipeline (Netty's own after an I/O error).
+        channel.pipeline().addFirst(new ReleaseOnClose(a));
         channel.closeFuture().addListener(f -> a.close());
         a.onPeerDead(e -> channel.eventLoop().execute(() -> {
             channel.pipeline().fireExceptionCaught(e);
@@ -98,6 +102,21 @@ public final class MptcpNetty {
             return m.invoke(channel);
         } catch (ReflectiveOperationException | RuntimeException e) {
             throw new IllegalArgumentException("cannot read the JDK channel of " + channel, e);
+        }
+    }
+
+    /** Releases the attachment's duplicate when the channel is closed through its pipeline. */
+    private static final class ReleaseOnClose extends io.netty.channel.ChannelOutboundHandlerAdapter {
+        private final AttachedSocket attachment;
+
+        ReleaseOnClose(AttachedSocket attachment) {
+            this.attachment = attachment;
+        }
+
+        @Override
+        public void close(ChannelHandlerContext ctx, io.netty.channel.ChannelPromise promise) throws Exception {
+            attachment.close();
+            ctx.close(promise);
         }
     }
 
