@@ -42,13 +42,16 @@ import org.mptcpj.option.Options;
  * call goes to the duplicate, which always names the same socket, whatever the owner does with its
  * number; each call first asks whether the owner is still open and, if not, releases the duplicate
  * and throws {@link SocketClosedException}. The price of the duplicate: while it exists the kernel
- * socket outlives the owner's {@code close()} (no FIN, a listener keeps its port). So the duplicate
- * is released as soon as the owner's close is seen: at once by frameworks with a close listener
- * (the Netty module uses {@code closeFuture()}), within 50 ms for JDK
- * channels (a daemon thread checks {@code isOpen()}), and at {@link #close()} always. A raw
- * descriptor attached without an owner test lives until {@link #close()}: close the attachment
- * before or with the descriptor. The alternative, no duplicate and every call made under the
- * owner's close lock, would need {@code --add-opens} into the JDK and cannot be done for Netty.
+ * socket outlives the owner's {@code close()} (no FIN, a listener keeps its port). So it is
+ * released as soon as the owner's close is seen: before the owner's own {@code close(2)} where
+ * the framework has a hook (the Netty module intercepts {@code close()} in the pipeline), within
+ * 50 ms for JDK channels (a daemon thread checks {@code isOpen()}), and at {@link #close()} always.
+ * A FIN held back even briefly can let the peer close first and keep the TIME_WAIT (measured with
+ * Netty: accepting slowed from 0.2 to 2-20 ms per connection until the duplicate was released
+ * before Netty's close). A raw descriptor attached without an owner test lives until
+ * {@link #close()}: close the attachment before or with the descriptor. The alternative, no
+ * duplicate and every call made under the owner's close lock, would need {@code --add-opens} into
+ * the JDK and cannot be done for Netty.
  *
  * <p><b>Keepalive.</b> Keepalive the owner switched on before attaching is read from the kernel
  * and re-applied on an MPTCP connection, as are settings made through {@link #setKeepalive}
