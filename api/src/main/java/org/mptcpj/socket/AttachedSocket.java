@@ -23,7 +23,6 @@ import org.mptcpj.info.TcpInfo;
 import org.mptcpj.internal.sys.GuardedFd;
 import org.mptcpj.internal.sys.Sys;
 import org.mptcpj.internal.sys.ThreadScratch;
-import org.mptcpj.internal.sys.UapiConstants;
 import org.mptcpj.option.Keepalive;
 import org.mptcpj.option.Options;
 
@@ -107,7 +106,7 @@ public final class AttachedSocket implements AutoCloseable {
      */
     public static AttachedSocket attach(int fd, BooleanSupplier ownerOpen, String owner) throws IOException {
         Objects.requireNonNull(ownerOpen, "ownerOpen");
-        int dup = Sys.fcntl(fd, UapiConstants.F_DUPFD_CLOEXEC, 0);
+        int dup = Sys.fcntl(fd, Linux.F_DUPFD_CLOEXEC(), 0);
         if (dup == -Linux.EBADF()) {
             throw new IllegalArgumentException("cannot attach to fd " + fd + " (" + owner + "): it is not open (fcntl: EBADF)");
         }
@@ -156,7 +155,7 @@ public final class AttachedSocket implements AutoCloseable {
                     + " socket of family " + domain + " and protocol " + protocol
                     + "; only TCP and MPTCP stream sockets (AF_INET, AF_INET6) can be attached");
         }
-        boolean listening = checked(intOption(dup, Linux.SOL_SOCKET(), UapiConstants.SO_ACCEPTCONN),
+        boolean listening = checked(intOption(dup, Linux.SOL_SOCKET(), Linux.SO_ACCEPTCONN()),
                 what, "SO_ACCEPTCONN") != 0;
         StreamSocket socket = StreamSocket.overDuplicate(GuardedFd.ofDuplicate(dup), domain,
                 protocol == Linux.IPPROTO_MPTCP());

@@ -15,7 +15,6 @@ import org.mptcpj.bindings.linux.Linux;
 import org.mptcpj.error.ErrnoException;
 import org.mptcpj.internal.sys.Sys;
 import org.mptcpj.internal.sys.ThreadScratch;
-import org.mptcpj.internal.sys.UapiConstants;
 
 /**
  * Real JDK NIO channels whose socket is MPTCP, so that {@link java.nio.channels.Selector},
@@ -116,7 +115,7 @@ public final class MptcpChannels {
             try {
                 copyOption(fd, s, Linux.SOL_SOCKET(), Linux.SO_REUSEADDR(), "SO_REUSEADDR");
                 if (domain == Linux.AF_INET6()) {
-                    copyOption(fd, s, UapiConstants.IPPROTO_IPV6, UapiConstants.IPV6_V6ONLY, "IPV6_V6ONLY");
+                    copyOption(fd, s, Linux.IPPROTO_IPV6(), Linux.IPV6_V6ONLY(), "IPV6_V6ONLY");
                 }
                 int r = Sys.dup2(s, fd);
                 if (r < 0) {
