@@ -129,9 +129,13 @@ public final class MptcpNetty {
         }
 
         @Override
-        public void channelActive(ChannelHandlerContext ctx) throws Exception {
+        public void channelActive(ChannelHandlerContext ctx) {
             ctx.pipeline().remove(this);
-            attachment.established();
+            try {
+                attachment.established();
+            } catch (IOException e) { // keepalive not re-applied: the application hears it, the channel stays
+                ctx.fireExceptionCaught(e);
+            }
             ctx.fireChannelActive();
         }
     }
