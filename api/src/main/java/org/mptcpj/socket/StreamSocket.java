@@ -88,6 +88,8 @@ public final class StreamSocket extends NativeSocket {
     volatile long deadPeerGraceNanos = DEFAULT_DEAD_PEER_GRACE.toNanos();
     private volatile boolean watchdogChosen;
     private volatile String deadPeer;
+    /** Set on sockets attached to someone else's descriptor (see AttachedSocket#onPeerDead). */
+    volatile java.util.function.Consumer<ErrnoException> peerDeadHandler;
 
     private StreamSocket(GuardedFd fd, int family, boolean mptcp, String refusal) {
         super(fd, family, mptcp, refusal);
@@ -118,6 +120,11 @@ public final class StreamSocket extends NativeSocket {
             throw e;
         }
         return s;
+    }
+
+    /** A socket over a duplicate of a descriptor the library did not create (see {@link AttachedSocket}). */
+    static StreamSocket overDuplicate(GuardedFd fd, int family, boolean mptcp) {
+        return new StreamSocket(fd, family, mptcp, null);
     }
 
     /** Binds the local end before connecting ({@code bind(2)}). */
@@ -283,6 +290,12 @@ public final class StreamSocket extends NativeSocket {
                 + " ms (dead-peer watchdog; keepalive closed its subflows)";
         LOG.info("{}: {}", this, deadPeer);
         JfrEvents.deadPeer(this, deadPeerGraceNanos, withoutSubflowMillis);
+        java.util.function.Consumer<ErrnoException> handler = peerDeadHandler;
+        if (handler != null) { // the owner of the descriptor closes it, and tells its users why
+            int etimedout = Linux.ETIMEDOUT();
+            handler.accept(new ErrnoException("dead-peer watchdog", etimedout, Sys.strerror(etimedout), deadPeer));
+            return;
+        }
         if (fd.tryAcquire()) {
             try {
                 Sys.shutdown(fd.number(), Linux.SHUT_RDWR()); // wakes threads in poll

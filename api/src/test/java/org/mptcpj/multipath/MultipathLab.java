@@ -25,13 +25,13 @@ import org.mptcpj.testkit.NamespaceLab;
  * it is about. {@link #close()} closes the path managers and deletes the namespaces (endpoints,
  * limits, sysctls and qdiscs go with them).
  */
-final class MultipathLab implements AutoCloseable {
+public final class MultipathLab implements AutoCloseable {
     /** TCP_ESTABLISHED, as {@code tcp_info.tcpi_state} reports it. */
     static final int ESTABLISHED = 1;
 
-    final NamespaceLab lab;
-    final MptcpPathManager clientPm;
-    final MptcpPathManager serverPm;
+    public final NamespaceLab lab;
+    public final MptcpPathManager clientPm;
+    public final MptcpPathManager serverPm;
 
     private MultipathLab(NamespaceLab lab, MptcpPathManager clientPm, MptcpPathManager serverPm) {
         this.lab = lab;
@@ -40,7 +40,7 @@ final class MultipathLab implements AutoCloseable {
     }
 
     /** Builds the lab and sets the limits (extra subflows, ADD_ADDR accepted) on both sides to {@code paths}. */
-    static MultipathLab create(String prefix, int paths) throws IOException {
+    public static MultipathLab create(String prefix, int paths) throws IOException {
         NamespaceLab lab = NamespaceLab.create(prefix, paths, false);
         MptcpPathManager c = null;
         MptcpPathManager s = null;
@@ -63,11 +63,11 @@ final class MultipathLab implements AutoCloseable {
         }
     }
 
-    InetAddress c(int path) {
+    public InetAddress c(int path) {
         return lab.clientAddress(path);
     }
 
-    InetAddress s(int path) {
+    public InetAddress s(int path) {
         return lab.serverAddress(path);
     }
 
@@ -179,7 +179,7 @@ final class MultipathLab implements AutoCloseable {
         return awaitPairs(s, p -> p.size() == n, timeout);
     }
 
-    static String pair(InetAddress local, InetAddress remote) {
+    public static String pair(InetAddress local, InetAddress remote) {
         return local.getHostAddress() + " -> " + remote.getHostAddress();
     }
 

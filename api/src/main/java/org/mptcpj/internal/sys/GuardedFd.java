@@ -43,12 +43,28 @@ public final class GuardedFd {
     }
 
     private final int fd;
+    /** Whether close() shuts the socket down to wake operations in flight (not on a borrowed duplicate). */
+    private final boolean wakeOnClose;
     @SuppressWarnings("unused") // accessed through STATE
     private volatile int state;
 
     /** Takes ownership of {@code fd}. */
     public GuardedFd(int fd) {
+        this(fd, true);
+    }
+
+    private GuardedFd(int fd, boolean wakeOnClose) {
         this.fd = fd;
+        this.wakeOnClose = wakeOnClose;
+    }
+
+    /**
+     * Takes ownership of {@code dupFd}, a duplicate of a descriptor someone else owns. Its
+     * {@link #close()} never shuts the socket down: that would cut the owner's connection too;
+     * the duplicate is closed when the last operation leaves (none of ours block on it).
+     */
+    public static GuardedFd ofDuplicate(int dupFd) {
+        return new GuardedFd(dupFd, false);
     }
 
     /**
@@ -114,7 +130,7 @@ public final class GuardedFd {
                 return false;
             }
         } while (!STATE.compareAndSet(this, s, (s | CLOSED) + 1)); // hold it while waking the others
-        if ((s & HOLDERS) > 0) {
+        if ((s & HOLDERS) > 0 && wakeOnClose) {
             int r = Sys.shutdown(fd, Linux.SHUT_RDWR());
             if (r < 0 && r != -Linux.ENOTCONN()) {
                 LOG.warn("{}; threads blocked on it may not wake",

@@ -153,6 +153,15 @@ public class Linux {
     public static int SO_REUSEPORT() {
         return SO_REUSEPORT;
     }
+    private static final int SO_ACCEPTCONN = (int)30L;
+    /**
+     * {@snippet lang=c :
+     * #define SO_ACCEPTCONN 30
+     * }
+     */
+    public static int SO_ACCEPTCONN() {
+        return SO_ACCEPTCONN;
+    }
     private static final int SO_PROTOCOL = (int)38L;
     /**
      * {@snippet lang=c :
@@ -170,6 +179,15 @@ public class Linux {
      */
     public static int SO_DOMAIN() {
         return SO_DOMAIN;
+    }
+    private static final int IPV6_V6ONLY = (int)26L;
+    /**
+     * {@snippet lang=c :
+     * #define IPV6_V6ONLY 26
+     * }
+     */
+    public static int IPV6_V6ONLY() {
+        return IPV6_V6ONLY;
     }
     private static final int IF_NAMESIZE = (int)16L;
     /**
@@ -224,6 +242,15 @@ public class Linux {
      */
     public static int F_SETFL() {
         return F_SETFL;
+    }
+    private static final int F_DUPFD_CLOEXEC = (int)1030L;
+    /**
+     * {@snippet lang=c :
+     * #define F_DUPFD_CLOEXEC 1030
+     * }
+     */
+    public static int F_DUPFD_CLOEXEC() {
+        return F_DUPFD_CLOEXEC;
     }
     private static final int POLLIN = (int)1L;
     /**
@@ -1950,6 +1977,15 @@ public class Linux {
      */
     public static int IPPROTO_TCP() {
         return IPPROTO_TCP;
+    }
+    private static final int IPPROTO_IPV6 = (int)41L;
+    /**
+     * {@snippet lang=c :
+     * enum <anonymous>.IPPROTO_IPV6 = 41
+     * }
+     */
+    public static int IPPROTO_IPV6() {
+        return IPPROTO_IPV6;
     }
     private static final int IPPROTO_MPTCP = (int)262L;
     /**
