@@ -1,5 +1,6 @@
 package org.mptcpj.info;
 
+import java.lang.invoke.MethodHandles;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -9,6 +10,8 @@ import org.mptcpj.internal.sys.ThreadScratch;
 
 /** The one getsockopt(2) call shared by the views of this package. */
 final class Getsockopt {
+    private static final Sys SYS = Sys.access(MethodHandles.lookup());
+
     private Getsockopt() {
     }
 
@@ -29,7 +32,7 @@ final class Getsockopt {
         try {
             MemorySegment len = sc.length();
             len.set(ValueLayout.JAVA_INT, 0, capacity);
-            int r = Sys.getsockopt(sc, n, level, name, buf, len);
+            int r = SYS.getsockopt(sc, n, level, name, buf, len);
             if (r < 0) {
                 throw Sys.error("getsockopt(fd " + n + ", " + optName + ")", r);
             }

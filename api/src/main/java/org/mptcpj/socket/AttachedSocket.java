@@ -1,5 +1,6 @@
 package org.mptcpj.socket;
 
+import java.lang.invoke.MethodHandles;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -60,6 +61,8 @@ import org.mptcpj.option.Options;
  * {@link #onPeerDead} was given a handler, calls it instead.
  */
 public final class AttachedSocket implements AutoCloseable {
+    private static final Sys SYS = Sys.access(MethodHandles.lookup());
+
     private final StreamSocket socket; // over our duplicate; for a listener only its option and info calls are used
     private final String owner;
     private final BooleanSupplier ownerOpen;
@@ -106,7 +109,7 @@ public final class AttachedSocket implements AutoCloseable {
      */
     public static AttachedSocket attach(int fd, BooleanSupplier ownerOpen, String owner) throws IOException {
         Objects.requireNonNull(ownerOpen, "ownerOpen");
-        int dup = Sys.fcntl(fd, Linux.F_DUPFD_CLOEXEC(), 0);
+        int dup = SYS.fcntl(fd, Linux.F_DUPFD_CLOEXEC(), 0);
         if (dup == -Linux.EBADF()) {
             throw new IllegalArgumentException("cannot attach to fd " + fd + " (" + owner + "): it is not open (fcntl: EBADF)");
         }
@@ -119,7 +122,7 @@ public final class AttachedSocket implements AutoCloseable {
             }
             return over(dup, fd, owner, ownerOpen);
         } catch (IOException | RuntimeException e) {
-            Sys.close(dup);
+            SYS.close(dup);
             throw e;
         }
     }
@@ -157,7 +160,7 @@ public final class AttachedSocket implements AutoCloseable {
         }
         boolean listening = checked(intOption(dup, Linux.SOL_SOCKET(), Linux.SO_ACCEPTCONN()),
                 what, "SO_ACCEPTCONN") != 0;
-        StreamSocket socket = StreamSocket.overDuplicate(GuardedFd.ofDuplicate(dup), domain,
+        StreamSocket socket = StreamSocket.overDuplicate(SYS.guardDuplicate(dup), domain,
                 protocol == Linux.IPPROTO_MPTCP());
         AttachedSocket a = new AttachedSocket(socket, owner, ownerOpen, listening);
         Keepalive ownersKeepalive = socket.getOption(Options.SO_KEEPALIVE) ? socket.keepalive() : null;
@@ -177,7 +180,7 @@ public final class AttachedSocket implements AutoCloseable {
             MemorySegment value = sc.buffer();
             MemorySegment len = sc.length();
             len.set(ValueLayout.JAVA_INT, 0, Integer.BYTES);
-            int r = Sys.getsockopt(sc, fd, level, name, value, len);
+            int r = SYS.getsockopt(sc, fd, level, name, value, len);
             return r < 0 ? r : value.get(ValueLayout.JAVA_INT, 0);
         } finally {
             sc.release();
@@ -198,7 +201,7 @@ public final class AttachedSocket implements AutoCloseable {
             MemorySegment buf = sc.buffer();
             MemorySegment len = sc.length();
             len.set(ValueLayout.JAVA_INT, 0, (int) buf.byteSize());
-            r = Sys.getpeername(sc, fd, buf, len);
+            r = SYS.getpeername(sc, fd, buf, len);
         } finally {
             sc.release();
         }

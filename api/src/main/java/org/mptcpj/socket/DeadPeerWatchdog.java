@@ -1,5 +1,6 @@
 package org.mptcpj.socket;
 
+import java.lang.invoke.MethodHandles;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -50,6 +51,8 @@ import org.mptcpj.internal.sys.Sys;
  * watchdog goes on; a socket whose look fails is logged and looked at again a second later.
  */
 final class DeadPeerWatchdog {
+    private static final Sys SYS = Sys.access(MethodHandles.lookup());
+
     /** Time between passes over the connections that need a look every pass; the latest a dead peer is reported after its grace period. */
     static final Duration PERIOD = Duration.ofMillis(100);
     private static final long PERIOD_NANOS = PERIOD.toNanos();
@@ -326,7 +329,7 @@ final class DeadPeerWatchdog {
         }
         try {
             optionLength.set(ValueLayout.JAVA_INT, 0, 4);
-            int r = Sys.getsockopt(s.fd.number(), Linux.SOL_TCP(), Linux.TCP_KEEPIDLE(), option, optionLength);
+            int r = SYS.getsockopt(s.fd.number(), Linux.SOL_TCP(), Linux.TCP_KEEPIDLE(), option, optionLength);
             return r < 0 ? 0 : TimeUnit.SECONDS.toNanos(option.get(ValueLayout.JAVA_INT, 0));
         } finally {
             s.fd.release();

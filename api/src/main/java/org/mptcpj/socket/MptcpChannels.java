@@ -1,5 +1,6 @@
 package org.mptcpj.socket;
 
+import java.lang.invoke.MethodHandles;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -34,6 +35,8 @@ import org.mptcpj.internal.sys.ThreadScratch;
  * methods throw an {@link UnsupportedOperationException} naming that flag.
  */
 public final class MptcpChannels {
+    private static final Sys SYS = Sys.access(MethodHandles.lookup());
+
     /** The JVM flag these channels need. */
     public static final String REQUIRED_FLAG = "--add-exports java.base/sun.nio.ch=ALL-UNNAMED";
 
@@ -101,7 +104,7 @@ public final class MptcpChannels {
         if (policy == MptcpPolicy.DISABLED) {
             return false;
         }
-        int flags = Sys.fcntl(fd, Linux.F_GETFL(), 0);
+        int flags = SYS.fcntl(fd, Linux.F_GETFL(), 0);
         if (flags < 0) {
             throw Sys.error("fcntl(fd " + fd + ", F_GETFL)", flags);
         }
@@ -117,7 +120,7 @@ public final class MptcpChannels {
                 if (domain == Linux.AF_INET6()) {
                     copyOption(fd, s, Linux.IPPROTO_IPV6(), Linux.IPV6_V6ONLY(), "IPV6_V6ONLY");
                 }
-                int r = Sys.dup2(s, fd);
+                int r = SYS.dup2(s, fd);
                 if (r < 0) {
                     throw Sys.error("dup2(" + s + ", " + fd + ")", r);
                 }
@@ -141,7 +144,7 @@ public final class MptcpChannels {
         try {
             MemorySegment value = sc.buffer();
             value.set(ValueLayout.JAVA_INT, 0, v);
-            r = Sys.setsockopt(sc, to, level, name, value, Integer.BYTES);
+            r = SYS.setsockopt(sc, to, level, name, value, Integer.BYTES);
         } finally {
             sc.release();
         }

@@ -1,5 +1,6 @@
 package org.mptcpj.socket;
 
+import java.lang.invoke.MethodHandles;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -45,6 +46,8 @@ import org.slf4j.LoggerFactory;
  * pool for the duration of the system call (see {@link StreamSocket}, "Native memory").
  */
 public abstract sealed class NativeSocket implements AutoCloseable permits StreamSocket, ServerStreamSocket {
+    private static final Sys SYS = Sys.access(MethodHandles.lookup());
+
     static final Logger LOG = LoggerFactory.getLogger("org.mptcpj.socket");
     private static final Cleaner CLEANER = Cleaner.create();
 
@@ -91,9 +94,9 @@ public abstract sealed class NativeSocket implements AutoCloseable permits Strea
         int family = familyOf(protocolFamily);
         int type = Linux.SOCK_STREAM() | extraType | Linux.SOCK_CLOEXEC();
         if (policy != MptcpPolicy.DISABLED) {
-            int r = Sys.socket(family, type, Linux.IPPROTO_MPTCP());
+            int r = SYS.socket(family, type, Linux.IPPROTO_MPTCP());
             if (r >= 0) {
-                return new Created(new GuardedFd(r), family, true, null);
+                return new Created(SYS.guard(r), family, true, null);
             }
             String op = "socket(" + protocolFamily + ", SOCK_STREAM, IPPROTO_MPTCP)";
             if (!meansNoMptcp(-r)) {
@@ -108,17 +111,17 @@ public abstract sealed class NativeSocket implements AutoCloseable permits Strea
             if (LOGGED_FALLBACKS.add(-r)) {
                 LOG.info("MPTCP preferred but unavailable, using TCP (logged once per cause): {}", refusal);
             }
-            int tcp = Sys.socket(family, type, Linux.IPPROTO_TCP());
+            int tcp = SYS.socket(family, type, Linux.IPPROTO_TCP());
             if (tcp < 0) {
                 throw Sys.error("socket(" + protocolFamily + ", SOCK_STREAM, IPPROTO_TCP)", tcp);
             }
-            return new Created(new GuardedFd(tcp), family, false, refusal);
+            return new Created(SYS.guard(tcp), family, false, refusal);
         }
-        int tcp = Sys.socket(family, type, Linux.IPPROTO_TCP());
+        int tcp = SYS.socket(family, type, Linux.IPPROTO_TCP());
         if (tcp < 0) {
             throw Sys.error("socket(" + protocolFamily + ", SOCK_STREAM, IPPROTO_TCP)", tcp);
         }
-        return new Created(new GuardedFd(tcp), family, false, null);
+        return new Created(SYS.guard(tcp), family, false, null);
     }
 
     /** The errnos of {@code socket(IPPROTO_MPTCP)} whose fallback to TCP was logged already. */
@@ -196,7 +199,7 @@ public abstract sealed class NativeSocket implements AutoCloseable permits Strea
             int len = o.encode(value, buf);
             int s = fd.acquire("setsockopt", o.name());
             try {
-                int r = Sys.setsockopt(sc, s, o.level(), o.optName(), buf, len);
+                int r = SYS.setsockopt(sc, s, o.level(), o.optName(), buf, len);
                 if (r < 0) {
                     throw optionError("setsockopt(fd " + s + ", " + o.name() + ")", o, r);
                 }
@@ -228,7 +231,7 @@ public abstract sealed class NativeSocket implements AutoCloseable permits Strea
             MemorySegment buf = sc.buffer();
             MemorySegment len = sc.length();
             len.set(ValueLayout.JAVA_INT, 0, o.capacity());
-            int r = Sys.getsockopt(sc, s, o.level(), o.optName(), buf, len);
+            int r = SYS.getsockopt(sc, s, o.level(), o.optName(), buf, len);
             if (r < 0) {
                 throw optionError("getsockopt(fd " + s + ", " + o.name() + ")", o, r);
             }
@@ -328,7 +331,7 @@ public abstract sealed class NativeSocket implements AutoCloseable permits Strea
             MemorySegment buf = sc.buffer();
             MemorySegment len = sc.length();
             len.set(ValueLayout.JAVA_INT, 0, SockAddrs.STORAGE_SIZE);
-            int r = local ? Sys.getsockname(sc, s, buf, len) : Sys.getpeername(sc, s, buf, len);
+            int r = local ? SYS.getsockname(sc, s, buf, len) : SYS.getpeername(sc, s, buf, len);
             if (r < 0) {
                 throw Sys.error((local ? "getsockname" : "getpeername") + "(fd " + s + ")", r);
             }
@@ -392,7 +395,7 @@ public abstract sealed class NativeSocket implements AutoCloseable permits Strea
         try {
             MemorySegment buf = sc.buffer();
             int len = SockAddrs.write(address, family, buf);
-            int r = Sys.bind(sc, s, buf, len);
+            int r = SYS.bind(sc, s, buf, len);
             if (r < 0) {
                 throw Sys.error("bind(fd " + s + ", " + address + ")", r);
             }

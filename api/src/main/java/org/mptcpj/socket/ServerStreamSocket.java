@@ -1,5 +1,6 @@
 package org.mptcpj.socket;
 
+import java.lang.invoke.MethodHandles;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ProtocolFamily;
@@ -24,6 +25,8 @@ import org.mptcpj.internal.sys.Sys;
  * the JDK's {@code ServerSocketChannel} does; an {@code accept()} begun interrupted does so at once.
  */
 public final class ServerStreamSocket extends NativeSocket {
+    private static final Sys SYS = Sys.access(MethodHandles.lookup());
+
     private volatile long acceptTimeoutNanos = -1;
 
     private ServerStreamSocket(GuardedFd fd, int family, boolean mptcp, String refusal) {
@@ -51,7 +54,7 @@ public final class ServerStreamSocket extends NativeSocket {
         bindTo(local);
         int s = fd.acquire("listen");
         try {
-            int r = Sys.listen(s, backlog);
+            int r = SYS.listen(s, backlog);
             if (r < 0) {
                 throw Sys.error("listen(fd " + s + ", " + backlog + ")", r);
             }
@@ -95,9 +98,9 @@ public final class ServerStreamSocket extends NativeSocket {
             for (;;) {
                 // The accepted socket is blocking (no SOCK_NONBLOCK): platform threads block inside
                 // recv/send as C does; virtual threads pass MSG_DONTWAIT (see StreamSocket).
-                int r = Sys.accept4(s, MemorySegment.NULL, MemorySegment.NULL, Linux.SOCK_CLOEXEC());
+                int r = SYS.accept4(s, MemorySegment.NULL, MemorySegment.NULL, Linux.SOCK_CLOEXEC());
                 if (r >= 0) {
-                    return StreamSocket.accepted(new GuardedFd(r), family, isMptcp(), keepaliveSettings);
+                    return StreamSocket.accepted(SYS.guard(r), family, isMptcp(), keepaliveSettings);
                 }
                 if (fd.isClosed()) {
                     throw new SocketClosedException("accept");

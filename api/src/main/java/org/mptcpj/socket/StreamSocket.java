@@ -1,5 +1,6 @@
 package org.mptcpj.socket;
 
+import java.lang.invoke.MethodHandles;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -61,6 +62,8 @@ import org.mptcpj.internal.sys.ThreadScratch;
  * the socket and throws at once, even if it would not have had to wait.
  */
 public final class StreamSocket extends NativeSocket {
+    private static final Sys SYS = Sys.access(MethodHandles.lookup());
+
     /** The info views' reads, which are not public API (they take the descriptor). */
     private static final InfoViewAccess INFO_VIEWS = SharedSecrets.infoViews();
 
@@ -298,7 +301,7 @@ public final class StreamSocket extends NativeSocket {
         }
         if (fd.tryAcquire()) {
             try {
-                Sys.shutdown(fd.number(), Linux.SHUT_RDWR()); // wakes threads in poll
+                SYS.shutdown(fd.number(), Linux.SHUT_RDWR()); // wakes threads in poll
             } finally {
                 fd.release();
             }
@@ -325,7 +328,7 @@ public final class StreamSocket extends NativeSocket {
         try {
             MemorySegment buf = sc.buffer();
             int len = SockAddrs.write(remote, family, buf);
-            return Sys.connect(sc, s, buf, len);
+            return SYS.connect(sc, s, buf, len);
         } finally {
             sc.release();
         }
@@ -338,7 +341,7 @@ public final class StreamSocket extends NativeSocket {
             MemorySegment v = sc.buffer();
             MemorySegment len = sc.length();
             len.set(ValueLayout.JAVA_INT, 0, 4);
-            int r = Sys.getsockopt(sc, s, Linux.SOL_SOCKET(), Linux.SO_ERROR(), v, len);
+            int r = SYS.getsockopt(sc, s, Linux.SOL_SOCKET(), Linux.SO_ERROR(), v, len);
             if (r < 0) {
                 throw Sys.error("getsockopt(fd " + s + ", SO_ERROR)", r);
             }
@@ -521,10 +524,10 @@ public final class StreamSocket extends NativeSocket {
         ThreadScratch sc = ThreadScratch.acquire();
         try {
             if (dst.isNative()) {
-                return Sys.recv(sc, s, dst, dst.byteSize(), flags);
+                return SYS.recv(sc, s, dst, dst.byteSize(), flags);
             }
             MemorySegment bounce = sc.bounce();
-            long r = Sys.recv(sc, s, bounce, Math.min(dst.byteSize(), bounce.byteSize()), flags);
+            long r = SYS.recv(sc, s, bounce, Math.min(dst.byteSize(), bounce.byteSize()), flags);
             if (r > 0) {
                 MemorySegment.copy(bounce, 0, dst, 0, r);
             }
@@ -547,12 +550,12 @@ public final class StreamSocket extends NativeSocket {
         try {
             if (src.isNative()) {
                 // A slice is an object: only a partial send's continuation needs one.
-                return Sys.send(sc, s, offset == 0 ? src : src.asSlice(offset, n), n, flags);
+                return SYS.send(sc, s, offset == 0 ? src : src.asSlice(offset, n), n, flags);
             }
             MemorySegment bounce = sc.bounce();
             n = Math.min(n, bounce.byteSize());
             MemorySegment.copy(src, offset, bounce, 0, n);
-            return Sys.send(sc, s, bounce, n, flags);
+            return SYS.send(sc, s, bounce, n, flags);
         } finally {
             sc.release();
         }
@@ -603,7 +606,7 @@ public final class StreamSocket extends NativeSocket {
             return false;
         }
         if (!blockingDescriptor) {
-            int r = Sys.fcntl(s, Linux.F_SETFL(), 0); // clears O_NONBLOCK, the only status flag the library sets
+            int r = SYS.fcntl(s, Linux.F_SETFL(), 0); // clears O_NONBLOCK, the only status flag the library sets
             if (r < 0) {
                 throw Sys.error("fcntl(fd " + s + ", F_SETFL, 0)", r);
             }
@@ -674,7 +677,7 @@ public final class StreamSocket extends NativeSocket {
     private void shutdown(int how, String name) throws IOException {
         int s = fd.acquire("shutdown");
         try {
-            int r = Sys.shutdown(s, how);
+            int r = SYS.shutdown(s, how);
             if (r < 0) {
                 throw Sys.error("shutdown(fd " + s + ", " + name + ")", r);
             }
@@ -706,7 +709,7 @@ public final class StreamSocket extends NativeSocket {
             MemorySegment info = sc.buffer();
             MemorySegment len = sc.length();
             len.set(ValueLayout.JAVA_INT, 0, need);
-            int r = Sys.getsockopt(sc, s, Linux.SOL_MPTCP(), Linux.MPTCP_INFO(), info, len);
+            int r = SYS.getsockopt(sc, s, Linux.SOL_MPTCP(), Linux.MPTCP_INFO(), info, len);
             if (r == -Linux.EOPNOTSUPP()) {
                 return false;
             }

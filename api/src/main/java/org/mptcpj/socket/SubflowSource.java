@@ -1,5 +1,6 @@
 package org.mptcpj.socket;
 
+import java.lang.invoke.MethodHandles;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -101,7 +102,7 @@ interface SubflowSource {
                 mptcp_full_info.size_arrays_user(request, MAX_SUBFLOWS);
                 mptcp_full_info.tcp_info(request, subflows.address());
                 length.set(ValueLayout.JAVA_INT, 0, (int) request.byteSize());
-                int r = Sys.getsockopt(fd, Linux.SOL_MPTCP(), Linux.MPTCP_FULL_INFO(), request, length);
+                int r = SYS.getsockopt(fd, Linux.SOL_MPTCP(), Linux.MPTCP_FULL_INFO(), request, length);
                 if (r < 0) {
                     return r;
                 }
@@ -125,7 +126,7 @@ interface SubflowSource {
                 mptcp_subflow_data.size_subflow_data(subflows, (int) header);
                 mptcp_subflow_data.size_user(subflows, TCP_INFO_PREFIX);
                 length.set(ValueLayout.JAVA_INT, 0, (int) subflows.byteSize());
-                int r = Sys.getsockopt(fd, Linux.SOL_MPTCP(), Linux.MPTCP_TCPINFO(), subflows, length);
+                int r = SYS.getsockopt(fd, Linux.SOL_MPTCP(), Linux.MPTCP_TCPINFO(), subflows, length);
                 if (r < 0) {
                     return r;
                 }
@@ -156,13 +157,13 @@ interface SubflowSource {
                 MemorySegment subflows = into.subflows;
                 MemorySegment length = into.length;
                 length.set(ValueLayout.JAVA_INT, 0, (int) (mptcp_info.mptcpi_flags$offset() + 4));
-                int r = Sys.getsockopt(fd, Linux.SOL_MPTCP(), Linux.MPTCP_INFO(), info, length);
+                int r = SYS.getsockopt(fd, Linux.SOL_MPTCP(), Linux.MPTCP_INFO(), info, length);
                 if (r < 0) {
                     return r;
                 }
                 int others = Byte.toUnsignedInt(mptcp_info.mptcpi_subflows(info));
                 length.set(ValueLayout.JAVA_INT, 0, TCP_INFO_PREFIX);
-                r = Sys.getsockopt(fd, Linux.SOL_TCP(), Linux.TCP_INFO(), subflows, length);
+                r = SYS.getsockopt(fd, Linux.SOL_TCP(), Linux.TCP_INFO(), subflows, length);
                 into.reset();
                 if (r == 0 && length.get(ValueLayout.JAVA_INT, 0) >= TCP_INFO_PREFIX) {
                     into.subflow(subflows, 0);
@@ -175,6 +176,8 @@ interface SubflowSource {
                 return 0;
             }
         };
+
+        private static final Sys SYS = Sys.access(MethodHandles.lookup());
 
         final String description;
 
@@ -208,9 +211,9 @@ interface SubflowSource {
          * a connection it also means a fallback to TCP). False when no MPTCP socket can be created.
          */
         boolean offered() {
-            int fd = Sys.socket(Linux.AF_INET(), Linux.SOCK_STREAM() | Linux.SOCK_CLOEXEC(), Linux.IPPROTO_MPTCP());
+            int fd = SYS.socket(Linux.AF_INET(), Linux.SOCK_STREAM() | Linux.SOCK_CLOEXEC(), Linux.IPPROTO_MPTCP());
             if (fd < 0) {
-                fd = Sys.socket(Linux.AF_INET6(), Linux.SOCK_STREAM() | Linux.SOCK_CLOEXEC(), Linux.IPPROTO_MPTCP());
+                fd = SYS.socket(Linux.AF_INET6(), Linux.SOCK_STREAM() | Linux.SOCK_CLOEXEC(), Linux.IPPROTO_MPTCP());
             }
             if (fd < 0) {
                 return false;
@@ -218,7 +221,7 @@ interface SubflowSource {
             try {
                 return read(fd, new Reading()) == 0;
             } finally {
-                Sys.close(fd);
+                SYS.close(fd);
             }
         }
     }

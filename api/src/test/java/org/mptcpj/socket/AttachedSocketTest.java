@@ -1,5 +1,6 @@
 package org.mptcpj.socket;
 
+import java.lang.invoke.MethodHandles;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -34,6 +35,8 @@ import org.mptcpj.option.Options;
 
 /** The library attached to sockets it did not create: JDK channels and raw descriptors. */
 class AttachedSocketTest {
+    private static final Sys SYS = Sys.access(MethodHandles.lookup());
+
     private static final InetSocketAddress LOOPBACK = new InetSocketAddress("127.0.0.1", 0);
     // The JDK's own options, an independent witness (jdk.net is not readable by the test module at compile time).
     private static final SocketOption<Integer> TCP_KEEPIDLE = jdkOption("TCP_KEEPIDLE");
@@ -238,14 +241,14 @@ class AttachedSocketTest {
         Path file = Files.createTempFile("mptcpj-attach", ".txt");
         int fd;
         try (Arena arena = Arena.ofConfined()) {
-            fd = Sys.open(arena.allocateFrom(file.toString()), Linux.O_RDONLY() | Linux.O_CLOEXEC());
+            fd = SYS.open(arena.allocateFrom(file.toString()), Linux.O_RDONLY() | Linux.O_CLOEXEC());
         }
         try {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> AttachedSocket.attach(fd));
             assertTrue(e.getMessage().contains("not a socket") && e.getMessage().contains(file.toString())
                     && e.getMessage().contains("ENOTSOCK"), e.getMessage());
         } finally {
-            Sys.close(fd);
+            SYS.close(fd);
             Files.delete(file);
         }
 

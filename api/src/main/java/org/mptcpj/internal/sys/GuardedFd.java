@@ -49,7 +49,7 @@ public final class GuardedFd {
     private volatile int state;
 
     /** Takes ownership of {@code fd}. */
-    public GuardedFd(int fd) {
+    GuardedFd(int fd) {
         this(fd, true);
     }
 
@@ -63,7 +63,7 @@ public final class GuardedFd {
      * {@link #close()} never shuts the socket down: that would cut the owner's connection too;
      * the duplicate is closed when the last operation leaves (none of ours block on it).
      */
-    public static GuardedFd ofDuplicate(int dupFd) {
+    static GuardedFd ofDuplicate(int dupFd) {
         return new GuardedFd(dupFd, false);
     }
 
@@ -109,7 +109,7 @@ public final class GuardedFd {
     public void release() {
         int s = (int) STATE.getAndAdd(this, -1) - 1;
         if (s == CLOSED) {
-            int r = Sys.close(fd);
+            int r = Sys.LIBRARY.close(fd);
             if (r < 0) { // Linux has released the number anyway: never retry (see Sys.close)
                 LOG.warn("{}", Sys.error("close(fd " + fd + ")", r).getMessage());
             }
@@ -131,7 +131,7 @@ public final class GuardedFd {
             }
         } while (!STATE.compareAndSet(this, s, (s | CLOSED) + 1)); // hold it while waking the others
         if ((s & HOLDERS) > 0 && wakeOnClose) {
-            int r = Sys.shutdown(fd, Linux.SHUT_RDWR());
+            int r = Sys.LIBRARY.shutdown(fd, Linux.SHUT_RDWR());
             if (r < 0 && r != -Linux.ENOTCONN()) {
                 LOG.warn("{}; threads blocked on it may not wake",
                         Sys.error("shutdown(fd " + fd + ", SHUT_RDWR)", r).getMessage());

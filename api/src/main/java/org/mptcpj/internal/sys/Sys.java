@@ -8,12 +8,14 @@ import java.lang.foreign.Linker;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import org.mptcpj.bindings.linux.Linux;
 import org.mptcpj.error.ErrnoException;
 
 /**
- * Every system call of the library, as errno-capturing downcall handles.
+ * Every system call of the library, as errno-capturing downcall handles, reached through the
+ * capability {@link #access} returns (strerror and the exception builder need none).
  *
  * <p>jextract's generated wrappers do not capture {@code errno}, and reading it after the call is
  * unreliable on the JVM (the runtime may make other calls in between), so each handle here is built
@@ -72,7 +74,44 @@ public final class Sys {
     private static final MethodHandle OPEN = captureVariadic("open",
             Linux.open.makeInvoker(C_INT).descriptor(), 2);
 
+    /** The one instance, handed to library classes by {@link #access}. */
+    static final Sys LIBRARY = new Sys();
+
     private Sys() {
+    }
+
+    /**
+     * {@return the capability to make system calls}, for the library's own classes only: hold it in
+     * a {@code static final} field ({@code Sys.access(MethodHandles.lookup())}), which costs nothing
+     * per call. On the module path this package is not exported at all; on the class path the check
+     * keeps raw system calls (close(2) of any number, say) out of reach of code that merely finds the
+     * class.
+     *
+     * @param caller {@link MethodHandles#lookup()} of the calling class: full privilege, a class of
+     *               this library's module (or, on the class path, its class loader's unnamed module)
+     *               in an {@code org.mptcpj} package
+     * @throws IllegalCallerException for any other lookup
+     */
+    public static Sys access(MethodHandles.Lookup caller) {
+        Class<?> c = caller.lookupClass();
+        if (!caller.hasFullPrivilegeAccess() || !c.getPackageName().startsWith("org.mptcpj.")
+                || c.getModule() != Sys.class.getModule()) {
+            throw new IllegalCallerException("system calls are internal to mptcpj; " + caller + " may not make them");
+        }
+        return LIBRARY;
+    }
+
+    /** {@return {@code fd}, owned from now on by a {@link GuardedFd} (which closes it)} */
+    public GuardedFd guard(int fd) {
+        return new GuardedFd(fd);
+    }
+
+    /**
+     * {@return a duplicate {@code dupFd} of a socket someone else owns, guarded: its close releases
+     * the duplicate only and never shuts the socket down (see {@link GuardedFd#ofDuplicate})}
+     */
+    public GuardedFd guardDuplicate(int dupFd) {
+        return GuardedFd.ofDuplicate(dupFd);
     }
 
     // The same lookup the generated code uses: the C library, through the linker's default lookup.
@@ -112,7 +151,7 @@ public final class Sys {
     // ---- sockets ----
 
     /** socket(2). */
-    public static int socket(int domain, int type, int protocol) {
+    public int socket(int domain, int type, int protocol) {
         ThreadScratch sc = ThreadScratch.acquire();
         MemorySegment st = sc.callState;
         try {
@@ -125,7 +164,7 @@ public final class Sys {
     }
 
     /** bind(2). */
-    public static int bind(int fd, MemorySegment addr, int addrLen) {
+    public int bind(int fd, MemorySegment addr, int addrLen) {
         ThreadScratch sc = ThreadScratch.acquire();
         try {
             return bind(sc, fd, addr, addrLen);
@@ -135,7 +174,7 @@ public final class Sys {
     }
 
     /** {@link #bind} with the caller's scratch (one lookup per call). */
-    public static int bind(ThreadScratch sc, int fd, MemorySegment addr, int addrLen) {
+    public int bind(ThreadScratch sc, int fd, MemorySegment addr, int addrLen) {
         MemorySegment st = sc.callState;
         try {
             return result((int) BIND.invokeExact(st, fd, addr, addrLen), st);
@@ -145,7 +184,7 @@ public final class Sys {
     }
 
     /** listen(2). */
-    public static int listen(int fd, int backlog) {
+    public int listen(int fd, int backlog) {
         ThreadScratch sc = ThreadScratch.acquire();
         MemorySegment st = sc.callState;
         try {
@@ -158,7 +197,7 @@ public final class Sys {
     }
 
     /** accept4(2), retried on EINTR. {@code addr} and {@code addrLen} may be {@link MemorySegment#NULL}. */
-    public static int accept4(int fd, MemorySegment addr, MemorySegment addrLen, int flags) {
+    public int accept4(int fd, MemorySegment addr, MemorySegment addrLen, int flags) {
         ThreadScratch sc = ThreadScratch.acquire();
         MemorySegment st = sc.callState;
         try {
@@ -175,7 +214,7 @@ public final class Sys {
     }
 
     /** connect(2); an interrupted connect continues asynchronously, so EINTR is reported as EINPROGRESS. */
-    public static int connect(int fd, MemorySegment addr, int addrLen) {
+    public int connect(int fd, MemorySegment addr, int addrLen) {
         ThreadScratch sc = ThreadScratch.acquire();
         try {
             return connect(sc, fd, addr, addrLen);
@@ -185,7 +224,7 @@ public final class Sys {
     }
 
     /** {@link #connect} with the caller's scratch (one lookup per call). */
-    public static int connect(ThreadScratch sc, int fd, MemorySegment addr, int addrLen) {
+    public int connect(ThreadScratch sc, int fd, MemorySegment addr, int addrLen) {
         MemorySegment st = sc.callState;
         try {
             int r = result((int) CONNECT.invokeExact(st, fd, addr, addrLen), st);
@@ -196,7 +235,7 @@ public final class Sys {
     }
 
     /** close(2), never retried: Linux frees the descriptor even when it reports EINTR. */
-    public static int close(int fd) {
+    public int close(int fd) {
         ThreadScratch sc = ThreadScratch.acquire();
         MemorySegment st = sc.callState;
         try {
@@ -209,7 +248,7 @@ public final class Sys {
     }
 
     /** shutdown(2). */
-    public static int shutdown(int fd, int how) {
+    public int shutdown(int fd, int how) {
         ThreadScratch sc = ThreadScratch.acquire();
         MemorySegment st = sc.callState;
         try {
@@ -224,7 +263,7 @@ public final class Sys {
     // ---- data ----
 
     /** read(2), retried on EINTR. */
-    public static long read(int fd, MemorySegment buf, long count) {
+    public long read(int fd, MemorySegment buf, long count) {
         ThreadScratch sc = ThreadScratch.acquire();
         MemorySegment st = sc.callState;
         try {
@@ -241,7 +280,7 @@ public final class Sys {
     }
 
     /** write(2), retried on EINTR. */
-    public static long write(int fd, MemorySegment buf, long count) {
+    public long write(int fd, MemorySegment buf, long count) {
         ThreadScratch sc = ThreadScratch.acquire();
         MemorySegment st = sc.callState;
         try {
@@ -258,7 +297,7 @@ public final class Sys {
     }
 
     /** readv(2) over {@code count} {@code struct iovec}s, retried on EINTR. */
-    public static long readv(int fd, MemorySegment iov, int count) {
+    public long readv(int fd, MemorySegment iov, int count) {
         ThreadScratch sc = ThreadScratch.acquire();
         MemorySegment st = sc.callState;
         try {
@@ -275,7 +314,7 @@ public final class Sys {
     }
 
     /** writev(2) over {@code count} {@code struct iovec}s, retried on EINTR. */
-    public static long writev(int fd, MemorySegment iov, int count) {
+    public long writev(int fd, MemorySegment iov, int count) {
         ThreadScratch sc = ThreadScratch.acquire();
         MemorySegment st = sc.callState;
         try {
@@ -292,7 +331,7 @@ public final class Sys {
     }
 
     /** recv(2) with the caller's scratch, retried on EINTR. */
-    public static long recv(ThreadScratch sc, int fd, MemorySegment buf, long len, int flags) {
+    public long recv(ThreadScratch sc, int fd, MemorySegment buf, long len, int flags) {
         MemorySegment st = sc.callState;
         try {
             long r;
@@ -306,7 +345,7 @@ public final class Sys {
     }
 
     /** send(2) with the caller's scratch, retried on EINTR. */
-    public static long send(ThreadScratch sc, int fd, MemorySegment buf, long len, int flags) {
+    public long send(ThreadScratch sc, int fd, MemorySegment buf, long len, int flags) {
         MemorySegment st = sc.callState;
         try {
             long r;
@@ -320,7 +359,7 @@ public final class Sys {
     }
 
     /** sendto(2), retried on EINTR. */
-    public static long sendto(int fd, MemorySegment buf, long len, int flags, MemorySegment addr, int addrLen) {
+    public long sendto(int fd, MemorySegment buf, long len, int flags, MemorySegment addr, int addrLen) {
         ThreadScratch sc = ThreadScratch.acquire();
         MemorySegment st = sc.callState;
         try {
@@ -337,7 +376,7 @@ public final class Sys {
     }
 
     /** recvfrom(2), retried on EINTR. {@code addr} and {@code addrLen} may be {@link MemorySegment#NULL}. */
-    public static long recvfrom(int fd, MemorySegment buf, long len, int flags, MemorySegment addr,
+    public long recvfrom(int fd, MemorySegment buf, long len, int flags, MemorySegment addr,
                                 MemorySegment addrLen) {
         ThreadScratch sc = ThreadScratch.acquire();
         MemorySegment st = sc.callState;
@@ -357,7 +396,7 @@ public final class Sys {
     // ---- names and options ----
 
     /** getsockname(2). */
-    public static int getsockname(int fd, MemorySegment addr, MemorySegment addrLen) {
+    public int getsockname(int fd, MemorySegment addr, MemorySegment addrLen) {
         ThreadScratch sc = ThreadScratch.acquire();
         try {
             return getsockname(sc, fd, addr, addrLen);
@@ -367,7 +406,7 @@ public final class Sys {
     }
 
     /** {@link #getsockname} with the caller's scratch (one lookup per call). */
-    public static int getsockname(ThreadScratch sc, int fd, MemorySegment addr, MemorySegment addrLen) {
+    public int getsockname(ThreadScratch sc, int fd, MemorySegment addr, MemorySegment addrLen) {
         MemorySegment st = sc.callState;
         try {
             return result((int) GETSOCKNAME.invokeExact(st, fd, addr, addrLen), st);
@@ -377,7 +416,7 @@ public final class Sys {
     }
 
     /** getpeername(2). */
-    public static int getpeername(int fd, MemorySegment addr, MemorySegment addrLen) {
+    public int getpeername(int fd, MemorySegment addr, MemorySegment addrLen) {
         ThreadScratch sc = ThreadScratch.acquire();
         try {
             return getpeername(sc, fd, addr, addrLen);
@@ -387,7 +426,7 @@ public final class Sys {
     }
 
     /** {@link #getpeername} with the caller's scratch (one lookup per call). */
-    public static int getpeername(ThreadScratch sc, int fd, MemorySegment addr, MemorySegment addrLen) {
+    public int getpeername(ThreadScratch sc, int fd, MemorySegment addr, MemorySegment addrLen) {
         MemorySegment st = sc.callState;
         try {
             return result((int) GETPEERNAME.invokeExact(st, fd, addr, addrLen), st);
@@ -397,7 +436,7 @@ public final class Sys {
     }
 
     /** setsockopt(2). */
-    public static int setsockopt(int fd, int level, int name, MemorySegment value, int len) {
+    public int setsockopt(int fd, int level, int name, MemorySegment value, int len) {
         ThreadScratch sc = ThreadScratch.acquire();
         try {
             return setsockopt(sc, fd, level, name, value, len);
@@ -407,7 +446,7 @@ public final class Sys {
     }
 
     /** {@link #setsockopt} with the caller's scratch (one lookup per call). */
-    public static int setsockopt(ThreadScratch sc, int fd, int level, int name, MemorySegment value, int len) {
+    public int setsockopt(ThreadScratch sc, int fd, int level, int name, MemorySegment value, int len) {
         MemorySegment st = sc.callState;
         try {
             return result((int) SETSOCKOPT.invokeExact(st, fd, level, name, value, len), st);
@@ -417,7 +456,7 @@ public final class Sys {
     }
 
     /** getsockopt(2); {@code len} is the in/out {@code socklen_t}. */
-    public static int getsockopt(int fd, int level, int name, MemorySegment value, MemorySegment len) {
+    public int getsockopt(int fd, int level, int name, MemorySegment value, MemorySegment len) {
         ThreadScratch sc = ThreadScratch.acquire();
         try {
             return getsockopt(sc, fd, level, name, value, len);
@@ -427,7 +466,7 @@ public final class Sys {
     }
 
     /** {@link #getsockopt} with the caller's scratch (one lookup per call). */
-    public static int getsockopt(ThreadScratch sc, int fd, int level, int name, MemorySegment value, MemorySegment len) {
+    public int getsockopt(ThreadScratch sc, int fd, int level, int name, MemorySegment value, MemorySegment len) {
         MemorySegment st = sc.callState;
         try {
             return result((int) GETSOCKOPT.invokeExact(st, fd, level, name, value, len), st);
@@ -437,7 +476,7 @@ public final class Sys {
     }
 
     /** fcntl(2) with an int argument (F_GETFL ignores it, F_SETFL takes the flags). */
-    public static int fcntl(int fd, int cmd, int arg) {
+    public int fcntl(int fd, int cmd, int arg) {
         ThreadScratch sc = ThreadScratch.acquire();
         MemorySegment st = sc.callState;
         try {
@@ -450,7 +489,7 @@ public final class Sys {
     }
 
     /** dup2(2). */
-    public static int dup2(int oldFd, int newFd) {
+    public int dup2(int oldFd, int newFd) {
         ThreadScratch sc = ThreadScratch.acquire();
         MemorySegment st = sc.callState;
         try {
@@ -463,7 +502,7 @@ public final class Sys {
     }
 
     /** eventfd(2). */
-    public static int eventfd(int initval, int flags) {
+    public int eventfd(int initval, int flags) {
         ThreadScratch sc = ThreadScratch.acquire();
         MemorySegment st = sc.callState;
         try {
@@ -478,7 +517,7 @@ public final class Sys {
     // ---- readiness ----
 
     /** poll(2), retried on EINTR with the same timeout. */
-    public static int poll(MemorySegment fds, long nfds, int timeoutMillis) {
+    public int poll(MemorySegment fds, long nfds, int timeoutMillis) {
         ThreadScratch sc = ThreadScratch.acquire();
         MemorySegment st = sc.callState;
         try {
@@ -495,7 +534,7 @@ public final class Sys {
     }
 
     /** epoll_create1(2). */
-    public static int epollCreate1(int flags) {
+    public int epollCreate1(int flags) {
         ThreadScratch sc = ThreadScratch.acquire();
         MemorySegment st = sc.callState;
         try {
@@ -508,7 +547,7 @@ public final class Sys {
     }
 
     /** epoll_ctl(2); {@code event} is one {@link EpollEvent} (or NULL for EPOLL_CTL_DEL), often in {@code sc}'s buffer. */
-    public static int epollCtl(ThreadScratch sc, int epfd, int op, int fd, MemorySegment event) {
+    public int epollCtl(ThreadScratch sc, int epfd, int op, int fd, MemorySegment event) {
         MemorySegment st = sc.callState;
         try {
             return result((int) EPOLL_CTL.invokeExact(st, epfd, op, fd, event), st);
@@ -518,7 +557,7 @@ public final class Sys {
     }
 
     /** epoll_wait(2) into an array of {@link EpollEvent}s, retried on EINTR with the same timeout. */
-    public static int epollWait(int epfd, MemorySegment events, int maxEvents, int timeoutMillis) {
+    public int epollWait(int epfd, MemorySegment events, int maxEvents, int timeoutMillis) {
         ThreadScratch sc = ThreadScratch.acquire();
         MemorySegment st = sc.callState;
         try {
@@ -537,7 +576,7 @@ public final class Sys {
     // ---- namespaces and interfaces ----
 
     /** open(2) with {@code O_*} flags (no mode), retried on EINTR. */
-    public static int open(MemorySegment path, int flags) {
+    public int open(MemorySegment path, int flags) {
         ThreadScratch sc = ThreadScratch.acquire();
         MemorySegment st = sc.callState;
         try {
@@ -554,7 +593,7 @@ public final class Sys {
     }
 
     /** setns(2): moves the calling thread into the namespace {@code fd} refers to. */
-    public static int setns(int fd, int nstype) {
+    public int setns(int fd, int nstype) {
         ThreadScratch sc = ThreadScratch.acquire();
         MemorySegment st = sc.callState;
         try {
@@ -567,7 +606,7 @@ public final class Sys {
     }
 
     /** if_nametoindex(3): the interface index, or {@code -errno} (it reports failure as 0). */
-    public static int ifNameToIndex(MemorySegment name) {
+    public int ifNameToIndex(MemorySegment name) {
         ThreadScratch sc = ThreadScratch.acquire();
         MemorySegment st = sc.callState;
         try {

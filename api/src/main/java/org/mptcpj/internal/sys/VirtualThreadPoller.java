@@ -68,7 +68,7 @@ final class VirtualThreadPoller {
 
     /** A poller with its own epoll set and thread, for {@code EPOLLIN} or {@code EPOLLOUT}. */
     static VirtualThreadPoller create(String name, int interest) {
-        return new VirtualThreadPoller(Sys.epollCreate1(Linux.EPOLL_CLOEXEC()), interest, name);
+        return new VirtualThreadPoller(Sys.LIBRARY.epollCreate1(Linux.EPOLL_CLOEXEC()), interest, name);
     }
 
     /** {@return the poller for {@code POLLIN} (reads, accepts) or {@code POLLOUT} (writes, connects)} */
@@ -129,11 +129,11 @@ final class VirtualThreadPoller {
         try {
             MemorySegment event = sc.buffer(); // read by the kernel before epoll_ctl returns
             EpollEvent.set(event, 0, interest | Linux.EPOLLONESHOT(), fd);
-            int r = Sys.epollCtl(sc, epfd, Linux.EPOLL_CTL_MOD(), fd, event);
+            int r = Sys.LIBRARY.epollCtl(sc, epfd, Linux.EPOLL_CTL_MOD(), fd, event);
             if (r == -Linux.ENOENT()) {
-                r = Sys.epollCtl(sc, epfd, Linux.EPOLL_CTL_ADD(), fd, event);
+                r = Sys.LIBRARY.epollCtl(sc, epfd, Linux.EPOLL_CTL_ADD(), fd, event);
                 if (r == -Linux.EEXIST()) { // another waiter on fd added it meanwhile
-                    r = Sys.epollCtl(sc, epfd, Linux.EPOLL_CTL_MOD(), fd, event);
+                    r = Sys.LIBRARY.epollCtl(sc, epfd, Linux.EPOLL_CTL_MOD(), fd, event);
                 }
             }
             return r;
@@ -145,7 +145,7 @@ final class VirtualThreadPoller {
     private void run() {
         MemorySegment events = Arena.ofAuto().allocate(EpollEvent.LAYOUT, MAX_EVENTS);
         for (;;) {
-            int n = Sys.epollWait(epfd, events, MAX_EVENTS, -1);
+            int n = Sys.LIBRARY.epollWait(epfd, events, MAX_EVENTS, -1);
             if (n < 0) { // EINTR is retried inside; anything else means this epoll set is unusable
                 fail(n);
                 return;

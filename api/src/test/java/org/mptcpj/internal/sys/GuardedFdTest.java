@@ -18,7 +18,7 @@ class GuardedFdTest {
 
     @Test
     void failedWakeUpShutdownIsLoggedWithTheErrno() {
-        int efd = Sys.eventfd(0, Linux.EFD_CLOEXEC()); // a descriptor, but no socket: shutdown(2) gives ENOTSOCK
+        int efd = Sys.LIBRARY.eventfd(0, Linux.EFD_CLOEXEC()); // a descriptor, but no socket: shutdown(2) gives ENOTSOCK
         GuardedFd fd = new GuardedFd(efd);
         try (StderrCapture err = new StderrCapture()) {
             fd.acquire("test"); // a holder: close() must wake it with shutdown(2)

@@ -26,7 +26,7 @@ class VirtualThreadPollerTest {
         List<CompletableFuture<Integer>> waits = new ArrayList<>();
         try (Arena arena = Arena.ofConfined()) {
             for (int i = 0; i < 3; i++) {
-                int efd = Sys.eventfd(0, Linux.EFD_CLOEXEC() | Linux.EFD_NONBLOCK());
+                int efd = Sys.LIBRARY.eventfd(0, Linux.EFD_CLOEXEC() | Linux.EFD_NONBLOCK());
                 fds.add(efd);
                 CompletableFuture<Integer> f = new CompletableFuture<>();
                 Thread.ofVirtual().start(() -> f.complete(poller.await(efd, -1)));
@@ -36,12 +36,12 @@ class VirtualThreadPollerTest {
             // Fault injection: the epoll descriptor number now names an eventfd. The epoll_wait in
             // progress keeps the old epoll set alive, so it still reports the next event; the
             // poller's following epoll_wait on the number then fails with EINVAL.
-            int junk = Sys.eventfd(0, Linux.EFD_CLOEXEC());
-            assertTrue(Sys.dup2(junk, poller.epfd) >= 0);
-            Sys.close(junk);
+            int junk = Sys.LIBRARY.eventfd(0, Linux.EFD_CLOEXEC());
+            assertTrue(Sys.LIBRARY.dup2(junk, poller.epfd) >= 0);
+            Sys.LIBRARY.close(junk);
             MemorySegment one = arena.allocate(ValueLayout.JAVA_LONG);
             one.set(ValueLayout.JAVA_LONG, 0, 1);
-            Sys.write(fds.get(0), one, 8);
+            Sys.LIBRARY.write(fds.get(0), one, 8);
 
             assertEquals(Linux.EPOLLIN(), waits.get(0).get(2, TimeUnit.SECONDS), "the event before the failure");
             // The others are woken by the failure: as a possible event (their callers retry and
@@ -63,8 +63,8 @@ class VirtualThreadPollerTest {
                 assertTrue(!pollerThread.isAlive(), "the failed poller thread must stop, not spin");
             }
         } finally {
-            fds.forEach(Sys::close);
-            Sys.close(poller.epfd);
+            fds.forEach(Sys.LIBRARY::close);
+            Sys.LIBRARY.close(poller.epfd);
         }
     }
 
@@ -72,13 +72,13 @@ class VirtualThreadPollerTest {
     void failingEpollCtlAnswersTheWaiterAtOnce() throws Exception {
         VirtualThreadPoller poller = VirtualThreadPoller.create("ctl-test", Linux.EPOLLIN());
         try (Arena arena = Arena.ofConfined()) {
-            int devNull = Sys.open(arena.allocateFrom("/dev/null"), Linux.O_RDONLY() | Linux.O_CLOEXEC());
+            int devNull = Sys.LIBRARY.open(arena.allocateFrom("/dev/null"), Linux.O_RDONLY() | Linux.O_CLOEXEC());
             try {
                 CompletableFuture<Integer> f = new CompletableFuture<>();
                 Thread.ofVirtual().start(() -> f.complete(poller.await(devNull, -1)));
                 assertEquals(-Linux.EPERM(), f.get(2, TimeUnit.SECONDS), "epoll cannot watch /dev/null: EPERM");
             } finally {
-                Sys.close(devNull);
+                Sys.LIBRARY.close(devNull);
             }
         }
     }
