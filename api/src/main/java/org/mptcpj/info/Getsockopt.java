@@ -3,12 +3,15 @@ package org.mptcpj.info;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandles;
 import org.mptcpj.internal.sys.GuardedFd;
 import org.mptcpj.internal.sys.Sys;
 import org.mptcpj.internal.sys.ThreadScratch;
 
 /** The one getsockopt(2) call shared by the views of this package. */
 final class Getsockopt {
+    private static final Sys SYS = Sys.access(MethodHandles.lookup());
+
     private Getsockopt() {
     }
 
@@ -28,7 +31,7 @@ final class Getsockopt {
         try {
             MemorySegment len = ThreadScratch.length();
             len.set(ValueLayout.JAVA_INT, 0, capacity);
-            int r = Sys.getsockopt(n, level, name, buf, len);
+            int r = SYS.getsockopt(n, level, name, buf, len);
             if (r < 0) {
                 throw Sys.error("getsockopt(fd " + n + ", " + optName + ")", r);
             }

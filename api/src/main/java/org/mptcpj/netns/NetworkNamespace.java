@@ -1,6 +1,7 @@
 package org.mptcpj.netns;
 
 import java.lang.foreign.Arena;
+import java.lang.invoke.MethodHandles;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
@@ -20,6 +21,8 @@ import org.mptcpj.internal.sys.Threads;
  * end; sockets the action returns keep working from any thread.
  */
 public final class NetworkNamespace {
+    private static final Sys SYS = Sys.access(MethodHandles.lookup());
+
     /** Where {@code ip netns} keeps its namespace files. */
     public static final String RUN_NETNS = "/run/netns/";
 
@@ -67,7 +70,7 @@ public final class NetworkNamespace {
         String path = RUN_NETNS + name;
         int nsFd;
         try (Arena arena = Arena.ofConfined()) {
-            nsFd = Sys.open(arena.allocateFrom(path), Linux.O_RDONLY() | Linux.O_CLOEXEC());
+            nsFd = SYS.open(arena.allocateFrom(path), Linux.O_RDONLY() | Linux.O_CLOEXEC());
         }
         if (nsFd < 0) {
             throw Sys.error("open(" + path + ")", nsFd);
@@ -76,7 +79,7 @@ public final class NetworkNamespace {
         Throwable[] failure = new Throwable[1];
         try {
             Thread t = Thread.ofPlatform().daemon(true).name("mptcpj-netns-" + name).start(() -> {
-                int r = Sys.setns(nsFd, Linux.CLONE_NEWNET());
+                int r = SYS.setns(nsFd, Linux.CLONE_NEWNET());
                 if (r < 0) {
                     failure[0] = Sys.error("setns(" + path + ", CLONE_NEWNET)", r);
                     return;
@@ -90,7 +93,7 @@ public final class NetworkNamespace {
             });
             Threads.joinUninterruptibly(t); // nsFd stays open until setns is done; the result is not dropped
         } finally {
-            Sys.close(nsFd);
+            SYS.close(nsFd);
         }
         if (failure[0] instanceof ErrnoException e) {
             throw e;

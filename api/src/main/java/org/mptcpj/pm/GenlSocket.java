@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandles;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -32,6 +33,8 @@ import org.mptcpj.netns.NetworkNamespace;
  * other sequence numbers (left from an earlier, failed request) are skipped.
  */
 final class GenlSocket implements AutoCloseable {
+    private static final Sys SYS = Sys.access(MethodHandles.lookup());
+
     static final int RX_SIZE = 64 * 1024;
     private static final int TX_SIZE = 8 * 1024;
     private static final int HDR = NlMessageBuilder.NLMSG_HDRLEN;
@@ -64,20 +67,20 @@ final class GenlSocket implements AutoCloseable {
     private int seq;
 
     private GenlSocket(int fd) throws IOException {
-        this.fd = new GuardedFd(fd);
+        this.fd = SYS.guard(fd);
         try {
             int one = 1;
             setInt(Linux.SOL_NETLINK(), Linux.NETLINK_EXT_ACK(), one, "NETLINK_EXT_ACK", true);
             setInt(Linux.SOL_NETLINK(), Linux.NETLINK_CAP_ACK(), one, "NETLINK_CAP_ACK", true);
             MemorySegment sa = arena.allocate(sockaddr_nl.layout());
             sockaddr_nl.nl_family(sa, (short) Linux.AF_NETLINK());
-            int r = Sys.bind(fd, sa, (int) sockaddr_nl.sizeof());
+            int r = SYS.bind(fd, sa, (int) sockaddr_nl.sizeof());
             if (r < 0) {
                 throw Sys.error("bind(netlink fd " + fd + ")", r);
             }
             MemorySegment len = arena.allocate(4);
             len.set(NlAttrs.U32, 0, (int) sockaddr_nl.sizeof());
-            r = Sys.getsockname(fd, sa, len);
+            r = SYS.getsockname(fd, sa, len);
             if (r < 0) {
                 throw Sys.error("getsockname(netlink fd " + fd + ")", r);
             }
@@ -99,7 +102,7 @@ final class GenlSocket implements AutoCloseable {
      */
     static GenlSocket open(String netns) throws IOException {
         int fd = inNetns(netns, () -> {
-            int s = Sys.socket(Linux.AF_NETLINK(), Linux.SOCK_RAW() | Linux.SOCK_CLOEXEC(), Linux.NETLINK_GENERIC());
+            int s = SYS.socket(Linux.AF_NETLINK(), Linux.SOCK_RAW() | Linux.SOCK_CLOEXEC(), Linux.NETLINK_GENERIC());
             if (s < 0) {
                 throw Sys.error("socket(AF_NETLINK, SOCK_RAW, NETLINK_GENERIC)", s);
             }
@@ -147,7 +150,7 @@ final class GenlSocket implements AutoCloseable {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment v = a.allocate(4);
             v.set(NlAttrs.U32, 0, value);
-            int r = Sys.setsockopt(f, level, name, v, 4);
+            int r = SYS.setsockopt(f, level, name, v, 4);
             if (r < 0 && !(optional && r == -Linux.ENOPROTOOPT())) {
                 throw Sys.error("setsockopt(netlink fd " + f + ", " + what + ", " + value + ")", r);
             }
@@ -239,7 +242,7 @@ final class GenlSocket implements AutoCloseable {
                         writer.write(b);
                     }
                     int len = b.finish();
-                    long r = Sys.sendto(f, tx, len, 0, kernel, (int) sockaddr_nl.sizeof());
+                    long r = SYS.sendto(f, tx, len, 0, kernel, (int) sockaddr_nl.sizeof());
                     if (r < 0) {
                         throw Sys.error(op + ": sendto(netlink fd " + f + ")", r);
                     }
@@ -370,7 +373,7 @@ final class GenlSocket implements AutoCloseable {
      */
     private long receive(int f, int flags, String op) throws IOException {
         while (true) {
-            long peek = Sys.recvfrom(f, rx, 0, flags | Linux.MSG_PEEK() | Linux.MSG_TRUNC(),
+            long peek = SYS.recvfrom(f, rx, 0, flags | Linux.MSG_PEEK() | Linux.MSG_TRUNC(),
                     MemorySegment.NULL, MemorySegment.NULL);
             if (peek < 0) {
                 if ((flags & Linux.MSG_DONTWAIT()) != 0
@@ -382,7 +385,7 @@ final class GenlSocket implements AutoCloseable {
             if (peek > rx.byteSize()) {
                 rx = arena.allocate(Math.max(peek, rx.byteSize() * 2), 8);
             }
-            long n = Sys.recvfrom(f, rx, rx.byteSize(), flags, MemorySegment.NULL, MemorySegment.NULL);
+            long n = SYS.recvfrom(f, rx, rx.byteSize(), flags, MemorySegment.NULL, MemorySegment.NULL);
             if (n < 0) {
                 if ((flags & Linux.MSG_DONTWAIT()) != 0
                         && (n == -Linux.EAGAIN() || n == -Linux.ENOBUFS())) {
@@ -416,7 +419,7 @@ final class GenlSocket implements AutoCloseable {
             pollfd.fd(pfd, f);
             pollfd.events(pfd, (short) Linux.POLLIN());
             pollfd.revents(pfd, (short) 0);
-            int p = Sys.poll(pfd, 1, timeoutMillis);
+            int p = SYS.poll(pfd, 1, timeoutMillis);
             if (p < 0) {
                 throw Sys.error("poll(netlink fd " + f + ")", p);
             }

@@ -3,6 +3,7 @@ package org.mptcpj.pm;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandles;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -50,6 +51,8 @@ import org.mptcpj.netns.NetworkNamespace;
  * <p>Instances are thread-safe: requests are serialised on the one socket.
  */
 public final class MptcpPathManager implements AutoCloseable {
+    private static final Sys SYS = Sys.access(MethodHandles.lookup());
+
     /** Default capacity of the queue between the event reader and the listener. */
     public static final int DEFAULT_EVENT_QUEUE = 4096;
 
@@ -489,7 +492,7 @@ public final class MptcpPathManager implements AutoCloseable {
         }
         return GenlSocket.inNetns(netns, () -> {
             try (Arena arena = Arena.ofConfined()) {
-                int r = Sys.ifNameToIndex(arena.allocateFrom(name));
+                int r = SYS.ifNameToIndex(arena.allocateFrom(name));
                 if (r < 0) {
                     throw Sys.error(op("if_nametoindex(" + name + ")"), r);
                 }

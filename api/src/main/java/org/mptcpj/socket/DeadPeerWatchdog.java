@@ -3,6 +3,7 @@ package org.mptcpj.socket;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandles;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.mptcpj.bindings.linux.Linux;
@@ -32,6 +33,8 @@ import org.mptcpj.internal.sys.Sys;
  * never reach zero. One pass allocates nothing; its cost is linear in the number of watched sockets.
  */
 final class DeadPeerWatchdog {
+    private static final Sys SYS = Sys.access(MethodHandles.lookup());
+
     /** Time between passes; a dead peer is reported at most this much after its grace period. */
     static final Duration PERIOD = Duration.ofMillis(100);
 
@@ -134,7 +137,7 @@ final class DeadPeerWatchdog {
             mptcp_full_info.size_arrays_user(request, MAX_SUBFLOWS);
             mptcp_full_info.tcp_info(request, states.address());
             length.set(ValueLayout.JAVA_INT, 0, (int) request.byteSize());
-            int r = Sys.getsockopt(s.fd.number(), Linux.SOL_MPTCP(), Linux.MPTCP_FULL_INFO(), request, length);
+            int r = SYS.getsockopt(s.fd.number(), Linux.SOL_MPTCP(), Linux.MPTCP_FULL_INFO(), request, length);
             if (r < 0) {
                 return -1;
             }

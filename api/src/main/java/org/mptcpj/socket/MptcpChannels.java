@@ -1,6 +1,7 @@
 package org.mptcpj.socket;
 
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.net.ProtocolFamily;
@@ -22,6 +23,8 @@ import org.mptcpj.internal.sys.Sys;
  * methods throw an {@link UnsupportedOperationException} naming that flag.
  */
 public final class MptcpChannels {
+    private static final Sys SYS = Sys.access(MethodHandles.lookup());
+
     /** The JVM flag these channels need. */
     public static final String REQUIRED_FLAG = "--add-exports java.base/sun.nio.ch=ALL-UNNAMED";
 
@@ -58,7 +61,7 @@ public final class MptcpChannels {
             try {
                 int s = created.fd().acquire("dup2");
                 try {
-                    int r = Sys.dup2(s, target);
+                    int r = SYS.dup2(s, target);
                     if (r < 0) {
                         throw Sys.error("dup2(" + s + ", " + target + ")", r);
                     }

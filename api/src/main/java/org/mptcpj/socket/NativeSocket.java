@@ -3,6 +3,7 @@ package org.mptcpj.socket;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandles;
 import java.lang.ref.Cleaner;
 import java.net.InetSocketAddress;
 import java.net.ProtocolFamily;
@@ -37,6 +38,8 @@ import org.slf4j.LoggerFactory;
  * closed by a {@link Cleaner}, with a warning in the log.
  */
 public abstract sealed class NativeSocket implements AutoCloseable permits StreamSocket, ServerStreamSocket {
+    private static final Sys SYS = Sys.access(MethodHandles.lookup());
+
     static final Logger LOG = LoggerFactory.getLogger("org.mptcpj.socket");
     private static final Cleaner CLEANER = Cleaner.create();
 
@@ -78,9 +81,9 @@ public abstract sealed class NativeSocket implements AutoCloseable permits Strea
         int family = familyOf(protocolFamily);
         int type = Linux.SOCK_STREAM() | extraType | Linux.SOCK_CLOEXEC();
         if (policy != MptcpPolicy.DISABLED) {
-            int r = Sys.socket(family, type, Linux.IPPROTO_MPTCP());
+            int r = SYS.socket(family, type, Linux.IPPROTO_MPTCP());
             if (r >= 0) {
-                return new Created(new GuardedFd(r), family, true, null);
+                return new Created(SYS.guard(r), family, true, null);
             }
             String op = "socket(" + protocolFamily + ", SOCK_STREAM, IPPROTO_MPTCP)";
             if (!meansNoMptcp(-r)) {
@@ -95,17 +98,17 @@ public abstract sealed class NativeSocket implements AutoCloseable permits Strea
             if (LOGGED_FALLBACKS.add(-r)) {
                 LOG.info("MPTCP preferred but unavailable, using TCP (logged once per cause): {}", refusal);
             }
-            int tcp = Sys.socket(family, type, Linux.IPPROTO_TCP());
+            int tcp = SYS.socket(family, type, Linux.IPPROTO_TCP());
             if (tcp < 0) {
                 throw Sys.error("socket(" + protocolFamily + ", SOCK_STREAM, IPPROTO_TCP)", tcp);
             }
-            return new Created(new GuardedFd(tcp), family, false, refusal);
+            return new Created(SYS.guard(tcp), family, false, refusal);
         }
-        int tcp = Sys.socket(family, type, Linux.IPPROTO_TCP());
+        int tcp = SYS.socket(family, type, Linux.IPPROTO_TCP());
         if (tcp < 0) {
             throw Sys.error("socket(" + protocolFamily + ", SOCK_STREAM, IPPROTO_TCP)", tcp);
         }
-        return new Created(new GuardedFd(tcp), family, false, null);
+        return new Created(SYS.guard(tcp), family, false, null);
     }
 
     /** The errnos of {@code socket(IPPROTO_MPTCP)} whose fallback to TCP was logged already. */
@@ -181,7 +184,7 @@ public abstract sealed class NativeSocket implements AutoCloseable permits Strea
         int len = o.encode(value, buf);
         int s = fd.acquire("setsockopt", o.name());
         try {
-            int r = Sys.setsockopt(s, o.level(), o.optName(), buf, len);
+            int r = SYS.setsockopt(s, o.level(), o.optName(), buf, len);
             if (r < 0) {
                 throw optionError("setsockopt(fd " + s + ", " + o.name() + ")", o, r);
             }
@@ -209,7 +212,7 @@ public abstract sealed class NativeSocket implements AutoCloseable permits Strea
         len.set(ValueLayout.JAVA_INT, 0, o.capacity());
         int s = fd.acquire("getsockopt", o.name());
         try {
-            int r = Sys.getsockopt(s, o.level(), o.optName(), buf, len);
+            int r = SYS.getsockopt(s, o.level(), o.optName(), buf, len);
             if (r < 0) {
                 throw optionError("getsockopt(fd " + s + ", " + o.name() + ")", o, r);
             }
@@ -307,7 +310,7 @@ public abstract sealed class NativeSocket implements AutoCloseable permits Strea
         len.set(ValueLayout.JAVA_INT, 0, SockAddrs.STORAGE_SIZE);
         int s = fd.acquire(local ? "getsockname" : "getpeername");
         try {
-            int r = local ? Sys.getsockname(s, buf, len) : Sys.getpeername(s, buf, len);
+            int r = local ? SYS.getsockname(s, buf, len) : SYS.getpeername(s, buf, len);
             if (r < 0) {
                 throw Sys.error((local ? "getsockname" : "getpeername") + "(fd " + s + ")", r);
             }
@@ -324,7 +327,7 @@ public abstract sealed class NativeSocket implements AutoCloseable permits Strea
         int len = SockAddrs.write(address, family, buf);
         int s = fd.acquire("bind");
         try {
-            int r = Sys.bind(s, buf, len);
+            int r = SYS.bind(s, buf, len);
             if (r < 0) {
                 throw Sys.error("bind(fd " + s + ", " + address + ")", r);
             }

@@ -1,6 +1,7 @@
 package org.mptcpj.socket;
 
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
 import java.net.InetSocketAddress;
 import java.net.ProtocolFamily;
 import java.net.SocketTimeoutException;
@@ -20,6 +21,8 @@ import org.mptcpj.internal.sys.Sys;
  * accepted sockets.
  */
 public final class ServerStreamSocket extends NativeSocket {
+    private static final Sys SYS = Sys.access(MethodHandles.lookup());
+
     private volatile long acceptTimeoutNanos = -1;
 
     private ServerStreamSocket(GuardedFd fd, int family, boolean mptcp, String refusal) {
@@ -47,7 +50,7 @@ public final class ServerStreamSocket extends NativeSocket {
         bindTo(local);
         int s = fd.acquire("listen");
         try {
-            int r = Sys.listen(s, backlog);
+            int r = SYS.listen(s, backlog);
             if (r < 0) {
                 throw Sys.error("listen(fd " + s + ", " + backlog + ")", r);
             }
@@ -84,10 +87,10 @@ public final class ServerStreamSocket extends NativeSocket {
         int s = fd.acquire("accept");
         try {
             for (;;) {
-                int r = Sys.accept4(s, MemorySegment.NULL, MemorySegment.NULL,
+                int r = SYS.accept4(s, MemorySegment.NULL, MemorySegment.NULL,
                         Linux.SOCK_NONBLOCK() | Linux.SOCK_CLOEXEC());
                 if (r >= 0) {
-                    return StreamSocket.accepted(new GuardedFd(r), family, isMptcp(), keepaliveSettings);
+                    return StreamSocket.accepted(SYS.guard(r), family, isMptcp(), keepaliveSettings);
                 }
                 if (fd.isClosed()) {
                     throw new SocketClosedException("accept");

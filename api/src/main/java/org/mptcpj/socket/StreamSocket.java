@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandles;
 import java.net.InetSocketAddress;
 import java.net.ProtocolFamily;
 import java.net.SocketTimeoutException;
@@ -41,6 +42,8 @@ import org.mptcpj.internal.sys.ThreadScratch;
  * MPTCP sockets for code that wants NIO.
  */
 public final class StreamSocket extends NativeSocket {
+    private static final Sys SYS = Sys.access(MethodHandles.lookup());
+
     private static final int HEAP_CHUNK = 64 * 1024;
     private static final ThreadLocal<MemorySegment> BOUNCE =
             ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(HEAP_CHUNK, 16));
@@ -117,7 +120,7 @@ public final class StreamSocket extends NativeSocket {
         int s = fd.acquire("connect");
         boolean timedOut = false;
         try {
-            int r = Sys.connect(s, buf, len);
+            int r = SYS.connect(s, buf, len);
             if (r == -Linux.EINPROGRESS()) {
                 for (;;) {
                     long left = timeoutNanos < 0 ? -1 : deadline - System.nanoTime();
@@ -214,7 +217,7 @@ public final class StreamSocket extends NativeSocket {
         LOG.info("{}: {}", this, deadPeer);
         if (fd.tryAcquire()) {
             try {
-                Sys.shutdown(fd.number(), Linux.SHUT_RDWR()); // wakes threads in poll
+                SYS.shutdown(fd.number(), Linux.SHUT_RDWR()); // wakes threads in poll
             } finally {
                 fd.release();
             }
@@ -240,7 +243,7 @@ public final class StreamSocket extends NativeSocket {
         MemorySegment v = ThreadScratch.buffer();
         MemorySegment len = ThreadScratch.length();
         len.set(ValueLayout.JAVA_INT, 0, 4);
-        int r = Sys.getsockopt(s, Linux.SOL_SOCKET(), Linux.SO_ERROR(), v, len);
+        int r = SYS.getsockopt(s, Linux.SOL_SOCKET(), Linux.SO_ERROR(), v, len);
         if (r < 0) {
             throw Sys.error("getsockopt(fd " + s + ", SO_ERROR)", r);
         }
@@ -299,7 +302,7 @@ public final class StreamSocket extends NativeSocket {
         try {
             for (;;) {
                 checkPeerAlive("read", s);
-                long r = Sys.recv(s, dst, dst.byteSize(), 0);
+                long r = SYS.recv(s, dst, dst.byteSize(), 0);
                 if (r > 0) {
                     activity = 1;
                     return (int) r;
@@ -352,7 +355,7 @@ public final class StreamSocket extends NativeSocket {
             long size = src.byteSize();
             while (done < size) {
                 checkPeerAlive("write", s);
-                long r = Sys.send(s, src.asSlice(done), size - done, Linux.MSG_NOSIGNAL());
+                long r = SYS.send(s, src.asSlice(done), size - done, Linux.MSG_NOSIGNAL());
                 if (r >= 0) {
                     done += r;
                     activity = 1;
@@ -431,7 +434,7 @@ public final class StreamSocket extends NativeSocket {
     private void shutdown(int how, String name) throws IOException {
         int s = fd.acquire("shutdown");
         try {
-            int r = Sys.shutdown(s, how);
+            int r = SYS.shutdown(s, how);
             if (r < 0) {
                 throw Sys.error("shutdown(fd " + s + ", " + name + ")", r);
             }
@@ -462,7 +465,7 @@ public final class StreamSocket extends NativeSocket {
         len.set(ValueLayout.JAVA_INT, 0, need);
         int s = fd.acquire("isMultipath");
         try {
-            int r = Sys.getsockopt(s, Linux.SOL_MPTCP(), Linux.MPTCP_INFO(), info, len);
+            int r = SYS.getsockopt(s, Linux.SOL_MPTCP(), Linux.MPTCP_INFO(), info, len);
             if (r == -Linux.EOPNOTSUPP()) {
                 return false;
             }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandles;
 import org.junit.jupiter.api.Test;
 import org.mptcpj.bindings.linux.Linux;
 import org.mptcpj.bindings.linux.mptcp_info;
@@ -18,6 +19,8 @@ import org.mptcpj.testing.Loopback;
  * (The kernel copies min(user length, its size) and writes that length back.)
  */
 class KernelLayoutTest {
+    private static final Sys SYS = Sys.access(MethodHandles.lookup());
+
     @Test
     void kernelReturnsExactlyTheBoundSizes() throws Exception {
         try (Loopback lo = Loopback.open(true); Arena arena = Arena.ofConfined()) {
@@ -25,10 +28,10 @@ class KernelLayoutTest {
             MemorySegment big = arena.allocate(1024, 8);
             for (int fd : new int[] {lo.client.number(), lo.server.number()}) {
                 len.set(ValueLayout.JAVA_INT, 0, (int) big.byteSize());
-                check(Sys.getsockopt(fd, Linux.SOL_MPTCP(), Linux.MPTCP_INFO(), big, len), "MPTCP_INFO");
+                check(SYS.getsockopt(fd, Linux.SOL_MPTCP(), Linux.MPTCP_INFO(), big, len), "MPTCP_INFO");
                 assertEquals(mptcp_info.sizeof(), len.get(ValueLayout.JAVA_INT, 0), "struct mptcp_info");
                 len.set(ValueLayout.JAVA_INT, 0, (int) big.byteSize());
-                check(Sys.getsockopt(fd, Linux.SOL_TCP(), Linux.TCP_INFO(), big, len), "TCP_INFO");
+                check(SYS.getsockopt(fd, Linux.SOL_TCP(), Linux.TCP_INFO(), big, len), "TCP_INFO");
                 assertEquals(tcp_info.sizeof(), len.get(ValueLayout.JAVA_INT, 0), "struct tcp_info");
             }
         }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandles;
 import java.net.StandardProtocolFamily;
 import java.time.Duration;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -21,6 +22,8 @@ import org.mptcpj.option.Options;
 
 /** Every typed option's round trip through the kernel, and every bound rejected before the call. */
 class OptionsTest {
+    private static final Sys SYS = Sys.access(MethodHandles.lookup());
+
     @ParameterizedTest
     @EnumSource(value = MptcpPolicy.class, names = {"REQUIRED", "DISABLED"})
     void everyOptionRoundTrips(MptcpPolicy policy) throws Exception {
@@ -125,7 +128,7 @@ class OptionsTest {
             MemorySegment l = arena.allocate(linger.layout());
             linger.l_onoff(l, 1);
             linger.l_linger(l, 3_000_000);
-            assertEquals(0, Sys.setsockopt(s.fd.number(), Linux.SOL_SOCKET(), Linux.SO_LINGER(), l, (int) l.byteSize()));
+            assertEquals(0, SYS.setsockopt(s.fd.number(), Linux.SOL_SOCKET(), Linux.SO_LINGER(), l, (int) l.byteSize()));
             Linger read = s.getOption(Options.SO_LINGER);
             assertEquals(new Linger(true, Duration.ofSeconds(3_000_000)), read);
             assertRejected(() -> s.setOption(Options.SO_LINGER, read), "SO_LINGER", "3000000", "0.." + Linger.MAX_SECONDS);

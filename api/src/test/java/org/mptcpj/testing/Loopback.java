@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandles;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import org.mptcpj.bindings.linux.Linux;
@@ -17,6 +18,8 @@ import org.mptcpj.internal.sys.Sys;
  * sockets are created in the caller's network namespace or in a {@link NetNs}.
  */
 public final class Loopback implements AutoCloseable {
+    private static final Sys SYS = Sys.access(MethodHandles.lookup());
+
     public final GuardedFd listener;
     public final GuardedFd client;
     public final GuardedFd server;
@@ -53,15 +56,15 @@ public final class Loopback implements AutoCloseable {
             l = socket(ns, mptcpServer);
             MemorySegment addr = arena.allocate(SockAddrs.STORAGE_SIZE, 8);
             int len = SockAddrs.write(new InetSocketAddress(InetAddress.getByName(ip), 0), Linux.AF_INET(), addr);
-            check(Sys.bind(l.number(), addr, len), "bind");
-            check(Sys.listen(l.number(), 8), "listen");
+            check(SYS.bind(l.number(), addr, len), "bind");
+            check(SYS.listen(l.number(), 8), "listen");
             InetSocketAddress bound = localAddress(l);
             c = socket(ns, mptcpClient);
             len = SockAddrs.write(bound, Linux.AF_INET(), addr);
-            check(Sys.connect(c.number(), addr, len), "connect");
-            int s = Sys.accept4(l.number(), MemorySegment.NULL, MemorySegment.NULL, Linux.SOCK_CLOEXEC());
+            check(SYS.connect(c.number(), addr, len), "connect");
+            int s = SYS.accept4(l.number(), MemorySegment.NULL, MemorySegment.NULL, Linux.SOCK_CLOEXEC());
             check(s, "accept4");
-            return new Loopback(l, c, new GuardedFd(s));
+            return new Loopback(l, c, SYS.guard(s));
         } catch (IOException | RuntimeException e) {
             if (c != null) {
                 c.close();
@@ -87,13 +90,13 @@ public final class Loopback implements AutoCloseable {
     }
 
     private static GuardedFd socket(boolean mptcp) throws IOException {
-        int fd = Sys.socket(Linux.AF_INET(), Linux.SOCK_STREAM() | Linux.SOCK_CLOEXEC(),
+        int fd = SYS.socket(Linux.AF_INET(), Linux.SOCK_STREAM() | Linux.SOCK_CLOEXEC(),
                 mptcp ? Linux.IPPROTO_MPTCP() : 0);
         if (mptcp && (fd == -Linux.EPROTONOSUPPORT() || fd == -Linux.ENOPROTOOPT() || fd == -Linux.EINVAL())) {
             Require.that(false, "MPTCP sockets are not available (kernel or net.mptcp.enabled=0)");
         }
         check(fd, "socket");
-        return new GuardedFd(fd);
+        return SYS.guard(fd);
     }
 
     private static void check(long r, String op) throws IOException {
@@ -115,7 +118,7 @@ public final class Loopback implements AutoCloseable {
             MemorySegment addr = arena.allocate(SockAddrs.STORAGE_SIZE, 8);
             MemorySegment len = arena.allocate(ValueLayout.JAVA_INT);
             len.set(ValueLayout.JAVA_INT, 0, SockAddrs.STORAGE_SIZE);
-            int r = local ? Sys.getsockname(fd.number(), addr, len) : Sys.getpeername(fd.number(), addr, len);
+            int r = local ? SYS.getsockname(fd.number(), addr, len) : SYS.getpeername(fd.number(), addr, len);
             check(r, local ? "getsockname" : "getpeername");
             return SockAddrs.read(addr);
         }
@@ -131,11 +134,11 @@ public final class Loopback implements AutoCloseable {
             // Interleave so that neither side's buffers fill up.
             while (received < n) {
                 if (sent < n) {
-                    long w = Sys.write(from.number(), buf, Math.min(buf.byteSize(), n - sent));
+                    long w = SYS.write(from.number(), buf, Math.min(buf.byteSize(), n - sent));
                     check(w, "write");
                     sent += (int) w;
                 }
-                long r = Sys.read(to.number(), buf, Math.min(buf.byteSize(), n - received));
+                long r = SYS.read(to.number(), buf, Math.min(buf.byteSize(), n - received));
                 check(r, "read");
                 if (r == 0) {
                     throw new IOException("EOF after " + received + " bytes");

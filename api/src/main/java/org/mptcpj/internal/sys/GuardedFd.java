@@ -36,8 +36,8 @@ public final class GuardedFd {
     @SuppressWarnings("unused") // accessed through STATE
     private volatile int state;
 
-    /** Takes ownership of {@code fd}. */
-    public GuardedFd(int fd) {
+    /** Takes ownership of {@code fd}; see {@link Sys#guard}. */
+    GuardedFd(int fd) {
         this.fd = fd;
     }
 
@@ -83,7 +83,7 @@ public final class GuardedFd {
     public void release() {
         int s = (int) STATE.getAndAdd(this, -1) - 1;
         if (s == CLOSED) {
-            Sys.close(fd);
+            Sys.LIBRARY.close(fd);
         }
     }
 
@@ -102,7 +102,7 @@ public final class GuardedFd {
             }
         } while (!STATE.compareAndSet(this, s, (s | CLOSED) + 1)); // hold it while waking the others
         if ((s & HOLDERS) > 0) {
-            Sys.shutdown(fd, Linux.SHUT_RDWR());
+            Sys.LIBRARY.shutdown(fd, Linux.SHUT_RDWR());
         }
         release();
         return true;

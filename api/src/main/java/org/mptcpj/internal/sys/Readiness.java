@@ -31,7 +31,7 @@ public final class Readiness {
         pollfd.revents(p, (short) 0);
         int timeoutMillis = timeoutNanos < 0 ? -1
                 : (int) Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(timeoutNanos + 999_999));
-        int r = Sys.poll(p, 1, timeoutMillis);
+        int r = Sys.LIBRARY.poll(p, 1, timeoutMillis);
         return r <= 0 ? r : pollfd.revents(p) & 0xffff;
     }
 }

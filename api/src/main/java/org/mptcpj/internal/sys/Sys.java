@@ -8,12 +8,14 @@ import java.lang.foreign.Linker;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import org.mptcpj.bindings.linux.Linux;
 import org.mptcpj.error.ErrnoException;
 
 /**
- * Every system call of the library, as errno-capturing downcall handles.
+ * Every system call of the library, as errno-capturing downcall handles, reached through the
+ * capability {@link #access} returns (strerror and the exception builder need none).
  *
  * <p>jextract's generated wrappers do not capture {@code errno}, and reading it after the call is
  * unreliable on the JVM (the runtime may make other calls in between), so each handle here is built
@@ -64,7 +66,36 @@ public final class Sys {
     private static final MethodHandle OPEN = captureVariadic("open",
             Linux.open.makeInvoker(C_INT).descriptor(), 2);
 
+    /** The one instance, handed to library classes by {@link #access}. */
+    static final Sys LIBRARY = new Sys();
+
     private Sys() {
+    }
+
+    /**
+     * {@return the capability to make system calls}, for the library's own classes only: hold it in
+     * a {@code static final} field ({@code Sys.access(MethodHandles.lookup())}), which costs nothing
+     * per call. On the module path this package is not exported at all; on the class path the check
+     * keeps raw system calls (close(2) of any number, say) out of reach of code that merely finds the
+     * class.
+     *
+     * @param caller {@link MethodHandles#lookup()} of the calling class: full privilege, a class of
+     *               this library's module (or, on the class path, its class loader's unnamed module)
+     *               in an {@code org.mptcpj} package
+     * @throws IllegalCallerException for any other lookup
+     */
+    public static Sys access(MethodHandles.Lookup caller) {
+        Class<?> c = caller.lookupClass();
+        if (!caller.hasFullPrivilegeAccess() || !c.getPackageName().startsWith("org.mptcpj.")
+                || c.getModule() != Sys.class.getModule()) {
+            throw new IllegalCallerException("system calls are internal to mptcpj; " + caller + " may not make them");
+        }
+        return LIBRARY;
+    }
+
+    /** {@return {@code fd}, owned from now on by a {@link GuardedFd} (which closes it)} */
+    public GuardedFd guard(int fd) {
+        return new GuardedFd(fd);
     }
 
     // The same lookup the generated code uses: the C library, through the linker's default lookup.
@@ -108,7 +139,7 @@ public final class Sys {
     // ---- sockets ----
 
     /** socket(2). */
-    public static int socket(int domain, int type, int protocol) {
+    public int socket(int domain, int type, int protocol) {
         MemorySegment st = state();
         try {
             return result((int) SOCKET.invokeExact(st, domain, type, protocol), st);
@@ -118,7 +149,7 @@ public final class Sys {
     }
 
     /** bind(2). */
-    public static int bind(int fd, MemorySegment addr, int addrLen) {
+    public int bind(int fd, MemorySegment addr, int addrLen) {
         MemorySegment st = state();
         try {
             return result((int) BIND.invokeExact(st, fd, addr, addrLen), st);
@@ -128,7 +159,7 @@ public final class Sys {
     }
 
     /** listen(2). */
-    public static int listen(int fd, int backlog) {
+    public int listen(int fd, int backlog) {
         MemorySegment st = state();
         try {
             return result((int) LISTEN.invokeExact(st, fd, backlog), st);
@@ -138,7 +169,7 @@ public final class Sys {
     }
 
     /** accept4(2), retried on EINTR. {@code addr} and {@code addrLen} may be {@link MemorySegment#NULL}. */
-    public static int accept4(int fd, MemorySegment addr, MemorySegment addrLen, int flags) {
+    public int accept4(int fd, MemorySegment addr, MemorySegment addrLen, int flags) {
         MemorySegment st = state();
         try {
             int r;
@@ -152,7 +183,7 @@ public final class Sys {
     }
 
     /** connect(2); an interrupted connect continues asynchronously, so EINTR is reported as EINPROGRESS. */
-    public static int connect(int fd, MemorySegment addr, int addrLen) {
+    public int connect(int fd, MemorySegment addr, int addrLen) {
         MemorySegment st = state();
         try {
             int r = result((int) CONNECT.invokeExact(st, fd, addr, addrLen), st);
@@ -163,7 +194,7 @@ public final class Sys {
     }
 
     /** close(2), never retried: Linux frees the descriptor even when it reports EINTR. */
-    public static int close(int fd) {
+    public int close(int fd) {
         MemorySegment st = state();
         try {
             return result((int) CLOSE.invokeExact(st, fd), st);
@@ -173,7 +204,7 @@ public final class Sys {
     }
 
     /** shutdown(2). */
-    public static int shutdown(int fd, int how) {
+    public int shutdown(int fd, int how) {
         MemorySegment st = state();
         try {
             return result((int) SHUTDOWN.invokeExact(st, fd, how), st);
@@ -185,7 +216,7 @@ public final class Sys {
     // ---- data ----
 
     /** read(2), retried on EINTR. */
-    public static long read(int fd, MemorySegment buf, long count) {
+    public long read(int fd, MemorySegment buf, long count) {
         MemorySegment st = state();
         try {
             long r;
@@ -199,7 +230,7 @@ public final class Sys {
     }
 
     /** write(2), retried on EINTR. */
-    public static long write(int fd, MemorySegment buf, long count) {
+    public long write(int fd, MemorySegment buf, long count) {
         MemorySegment st = state();
         try {
             long r;
@@ -213,7 +244,7 @@ public final class Sys {
     }
 
     /** readv(2) over {@code count} {@code struct iovec}s, retried on EINTR. */
-    public static long readv(int fd, MemorySegment iov, int count) {
+    public long readv(int fd, MemorySegment iov, int count) {
         MemorySegment st = state();
         try {
             long r;
@@ -227,7 +258,7 @@ public final class Sys {
     }
 
     /** writev(2) over {@code count} {@code struct iovec}s, retried on EINTR. */
-    public static long writev(int fd, MemorySegment iov, int count) {
+    public long writev(int fd, MemorySegment iov, int count) {
         MemorySegment st = state();
         try {
             long r;
@@ -241,7 +272,7 @@ public final class Sys {
     }
 
     /** recv(2), retried on EINTR. */
-    public static long recv(int fd, MemorySegment buf, long len, int flags) {
+    public long recv(int fd, MemorySegment buf, long len, int flags) {
         MemorySegment st = state();
         try {
             long r;
@@ -255,7 +286,7 @@ public final class Sys {
     }
 
     /** send(2), retried on EINTR. */
-    public static long send(int fd, MemorySegment buf, long len, int flags) {
+    public long send(int fd, MemorySegment buf, long len, int flags) {
         MemorySegment st = state();
         try {
             long r;
@@ -269,7 +300,7 @@ public final class Sys {
     }
 
     /** sendto(2), retried on EINTR. */
-    public static long sendto(int fd, MemorySegment buf, long len, int flags, MemorySegment addr, int addrLen) {
+    public long sendto(int fd, MemorySegment buf, long len, int flags, MemorySegment addr, int addrLen) {
         MemorySegment st = state();
         try {
             long r;
@@ -283,7 +314,7 @@ public final class Sys {
     }
 
     /** recvfrom(2), retried on EINTR. {@code addr} and {@code addrLen} may be {@link MemorySegment#NULL}. */
-    public static long recvfrom(int fd, MemorySegment buf, long len, int flags, MemorySegment addr,
+    public long recvfrom(int fd, MemorySegment buf, long len, int flags, MemorySegment addr,
                                 MemorySegment addrLen) {
         MemorySegment st = state();
         try {
@@ -300,7 +331,7 @@ public final class Sys {
     // ---- names and options ----
 
     /** getsockname(2). */
-    public static int getsockname(int fd, MemorySegment addr, MemorySegment addrLen) {
+    public int getsockname(int fd, MemorySegment addr, MemorySegment addrLen) {
         MemorySegment st = state();
         try {
             return result((int) GETSOCKNAME.invokeExact(st, fd, addr, addrLen), st);
@@ -310,7 +341,7 @@ public final class Sys {
     }
 
     /** getpeername(2). */
-    public static int getpeername(int fd, MemorySegment addr, MemorySegment addrLen) {
+    public int getpeername(int fd, MemorySegment addr, MemorySegment addrLen) {
         MemorySegment st = state();
         try {
             return result((int) GETPEERNAME.invokeExact(st, fd, addr, addrLen), st);
@@ -320,7 +351,7 @@ public final class Sys {
     }
 
     /** setsockopt(2). */
-    public static int setsockopt(int fd, int level, int name, MemorySegment value, int len) {
+    public int setsockopt(int fd, int level, int name, MemorySegment value, int len) {
         MemorySegment st = state();
         try {
             return result((int) SETSOCKOPT.invokeExact(st, fd, level, name, value, len), st);
@@ -330,7 +361,7 @@ public final class Sys {
     }
 
     /** getsockopt(2); {@code len} is the in/out {@code socklen_t}. */
-    public static int getsockopt(int fd, int level, int name, MemorySegment value, MemorySegment len) {
+    public int getsockopt(int fd, int level, int name, MemorySegment value, MemorySegment len) {
         MemorySegment st = state();
         try {
             return result((int) GETSOCKOPT.invokeExact(st, fd, level, name, value, len), st);
@@ -340,7 +371,7 @@ public final class Sys {
     }
 
     /** fcntl(2) with an int argument (F_GETFL ignores it, F_SETFL takes the flags). */
-    public static int fcntl(int fd, int cmd, int arg) {
+    public int fcntl(int fd, int cmd, int arg) {
         MemorySegment st = state();
         try {
             return result((int) FCNTL_INT.invokeExact(st, fd, cmd, arg), st);
@@ -350,7 +381,7 @@ public final class Sys {
     }
 
     /** dup2(2). */
-    public static int dup2(int oldFd, int newFd) {
+    public int dup2(int oldFd, int newFd) {
         MemorySegment st = state();
         try {
             return result((int) DUP2.invokeExact(st, oldFd, newFd), st);
@@ -360,7 +391,7 @@ public final class Sys {
     }
 
     /** eventfd(2). */
-    public static int eventfd(int initval, int flags) {
+    public int eventfd(int initval, int flags) {
         MemorySegment st = state();
         try {
             return result((int) EVENTFD.invokeExact(st, initval, flags), st);
@@ -372,7 +403,7 @@ public final class Sys {
     // ---- readiness ----
 
     /** poll(2), retried on EINTR with the same timeout. */
-    public static int poll(MemorySegment fds, long nfds, int timeoutMillis) {
+    public int poll(MemorySegment fds, long nfds, int timeoutMillis) {
         MemorySegment st = state();
         try {
             int r;
@@ -388,7 +419,7 @@ public final class Sys {
     // ---- namespaces and interfaces ----
 
     /** open(2) with {@code O_*} flags (no mode), retried on EINTR. */
-    public static int open(MemorySegment path, int flags) {
+    public int open(MemorySegment path, int flags) {
         MemorySegment st = state();
         try {
             int r;
@@ -402,7 +433,7 @@ public final class Sys {
     }
 
     /** setns(2): moves the calling thread into the namespace {@code fd} refers to. */
-    public static int setns(int fd, int nstype) {
+    public int setns(int fd, int nstype) {
         MemorySegment st = state();
         try {
             return result((int) SETNS.invokeExact(st, fd, nstype), st);
@@ -412,7 +443,7 @@ public final class Sys {
     }
 
     /** if_nametoindex(3): the interface index, or {@code -errno} (it reports failure as 0). */
-    public static int ifNameToIndex(MemorySegment name) {
+    public int ifNameToIndex(MemorySegment name) {
         MemorySegment st = state();
         try {
             int r = (int) IF_NAMETOINDEX.invokeExact(st, name);

@@ -50,7 +50,7 @@ final class VirtualThreadPoller {
 
     private VirtualThreadPoller() {
         one.set(ValueLayout.JAVA_LONG, 0, 1L);
-        wakeFd = Sys.eventfd(0, Linux.EFD_CLOEXEC() | Linux.EFD_NONBLOCK());
+        wakeFd = Sys.LIBRARY.eventfd(0, Linux.EFD_CLOEXEC() | Linux.EFD_NONBLOCK());
         if (wakeFd < 0) {
             throw new IllegalStateException(Sys.error("eventfd", wakeFd).getMessage());
         }
@@ -84,7 +84,7 @@ final class VirtualThreadPoller {
     }
 
     private void wake() {
-        Sys.write(wakeFd, one, 8); // EAGAIN only when the counter is already huge: it is awake anyway
+        Sys.LIBRARY.write(wakeFd, one, 8); // EAGAIN only when the counter is already huge: it is awake anyway
     }
 
     private void run() {
@@ -104,12 +104,12 @@ final class VirtualThreadPoller {
                 Waiter w = active.get(i);
                 set(fds.asSlice((i + 1) * pollfdSize, pollfdSize), w.fd, w.events);
             }
-            int r = Sys.poll(fds, active.size() + 1, -1);
+            int r = Sys.LIBRARY.poll(fds, active.size() + 1, -1);
             if (r < 0) {
                 continue; // EINTR is retried inside; nothing else is expected from a valid array
             }
             if ((pollfd.revents(fds) & Linux.POLLIN()) != 0) {
-                Sys.read(wakeFd, wakeValue, 8);
+                Sys.LIBRARY.read(wakeFd, wakeValue, 8);
             }
             for (int i = active.size() - 1; i >= 0; i--) {
                 int revents = pollfd.revents(fds.asSlice((i + 1) * pollfdSize, pollfdSize)) & 0xffff;
