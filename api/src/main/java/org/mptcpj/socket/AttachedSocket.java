@@ -86,6 +86,7 @@ public final class AttachedSocket implements AutoCloseable {
      * @throws ErrnoException if {@code fcntl(F_DUPFD_CLOEXEC)} fails ({@code EMFILE})
      */
     public static AttachedSocket attach(NetworkChannel channel) throws IOException {
+        Objects.requireNonNull(channel, "channel");
         if (!channel.isOpen()) {
             throw new SocketClosedException("attach to " + channel);
         }
@@ -109,6 +110,7 @@ public final class AttachedSocket implements AutoCloseable {
      */
     public static AttachedSocket attach(int fd, BooleanSupplier ownerOpen, String owner) throws IOException {
         Objects.requireNonNull(ownerOpen, "ownerOpen");
+        Objects.requireNonNull(owner, "owner");
         int dup = SYS.fcntl(fd, Linux.F_DUPFD_CLOEXEC(), 0);
         if (dup == -Linux.EBADF()) {
             throw new IllegalArgumentException("cannot attach to fd " + fd + " (" + owner + "): it is not open (fcntl: EBADF)");
@@ -303,6 +305,7 @@ public final class AttachedSocket implements AutoCloseable {
      * accepted socket on fixed kernels only).
      */
     public void acceptedFrom(AttachedSocket listener) throws IOException {
+        Objects.requireNonNull(listener, "listener");
         checkOwner("established");
         socket.established(listener.socket.keepaliveSettings);
     }
@@ -322,7 +325,8 @@ public final class AttachedSocket implements AutoCloseable {
      * Sets what happens when the dead-peer watchdog gives up on this connection: {@code handler}
      * gets the {@code ETIMEDOUT} exception (on the watchdog's thread: hand it off at once) and must
      * close the owner's socket. Without a handler the watchdog shuts the socket down
-     * ({@code shutdown(SHUT_RDWR)}), which the owner reads as end of stream.
+     * ({@code shutdown(SHUT_RDWR)}), which the owner reads as end of stream; {@code null} restores
+     * that default.
      */
     public void onPeerDead(Consumer<ErrnoException> handler) {
         socket.peerDeadHandler = handler;

@@ -90,6 +90,7 @@ public final class MptcpChannels {
      * @throws ErrnoException if a system call fails ({@code EBADF}, {@code EMFILE}, ...)
      */
     public static boolean replaceSocket(int fd, MptcpPolicy policy) throws IOException {
+        java.util.Objects.requireNonNull(policy, "policy");
         int domain = AttachedSocket.intOption(fd, Linux.SOL_SOCKET(), Linux.SO_DOMAIN());
         if (domain < 0) {
             throw Sys.error("getsockopt(fd " + fd + ", SO_DOMAIN)", domain);

@@ -10,6 +10,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.channels.spi.AbstractSelector;
 import java.nio.channels.spi.SelectorProvider;
 import java.util.Locale;
+import java.util.Objects;
 
 /**
  * Makes an unchanged program's NIO sockets MPTCP with JVM options only:
@@ -58,6 +59,7 @@ public final class MptcpSelectorProvider extends SelectorProvider {
 
     @Override
     public ServerSocketChannel openServerSocketChannel(ProtocolFamily family) throws IOException {
+        Objects.requireNonNull(family, "family");
         ServerSocketChannel ch = jdk.openServerSocketChannel(family);
         return family == StandardProtocolFamily.UNIX ? ch : mptcp(ch);
     }
@@ -70,6 +72,7 @@ public final class MptcpSelectorProvider extends SelectorProvider {
 
     @Override
     public SocketChannel openSocketChannel(ProtocolFamily family) throws IOException {
+        Objects.requireNonNull(family, "family");
         SocketChannel ch = jdk.openSocketChannel(family);
         return clientsToo && family != StandardProtocolFamily.UNIX ? mptcp(ch) : ch;
     }
@@ -85,6 +88,7 @@ public final class MptcpSelectorProvider extends SelectorProvider {
 
     @Override
     public DatagramChannel openDatagramChannel(ProtocolFamily family) throws IOException {
+        Objects.requireNonNull(family, "family");
         return jdk.openDatagramChannel(family);
     }
 

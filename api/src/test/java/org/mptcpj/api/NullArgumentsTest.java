@@ -16,6 +16,8 @@ import java.net.ProtocolFamily;
 import java.net.SocketOption;
 import java.net.StandardProtocolFamily;
 import java.nio.ByteBuffer;
+import java.nio.channels.NetworkChannel;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,6 +27,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.mptcpj.error.ErrnoException;
@@ -42,7 +46,9 @@ import org.mptcpj.pm.Limits;
 import org.mptcpj.pm.MptcpEventListener;
 import org.mptcpj.pm.MptcpEventType;
 import org.mptcpj.pm.MptcpPathManager;
+import org.mptcpj.socket.AttachedSocket;
 import org.mptcpj.socket.MptcpPolicy;
+import org.mptcpj.socket.MptcpSelectorProvider;
 import org.mptcpj.socket.ServerStreamSocket;
 import org.mptcpj.socket.StreamSocket;
 import org.mptcpj.testing.NetNs;
@@ -58,7 +64,8 @@ class NullArgumentsTest {
 
     /** Class.member#parameter that accept null, each documented in its Javadoc. */
     private static final Set<String> NULLABLE = Set.of(
-            "StreamSocket.setDeadPeerWatchdog#grace", // null turns the watchdog off
+            "StreamSocket.setDeadPeerWatchdog#grace", "AttachedSocket.setDeadPeerWatchdog#grace", // null: watchdog off
+            "AttachedSocket.onPeerDead#handler", // null: the default (shutdown)
             "ErrnoException.<init>#hint", "MptcpUnavailableException.<init>#reason",
             "NetlinkErrorException.<init>#kernelMessage", "NetlinkErrorException.<init>#hint",
             "MptcpEvent.<init>#localAddress", "MptcpEvent.<init>#remoteAddress"); // absent in some events
@@ -68,12 +75,17 @@ class NullArgumentsTest {
         try (NetNs ns = NetNs.create("nulls");
                 StreamSocket socket = StreamSocket.open(MptcpPolicy.PREFERRED, StandardProtocolFamily.INET);
                 ServerStreamSocket server = ServerStreamSocket.open(MptcpPolicy.PREFERRED, StandardProtocolFamily.INET);
-                MptcpPathManager pm = MptcpPathManager.open(ns.name())) {
+                MptcpPathManager pm = MptcpPathManager.open(ns.name());
+                ServerSocketChannel jdkListener = ServerSocketChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+                AttachedSocket attached = AttachedSocket.attach(jdkListener)) {
             Map<Class<?>, Object> instances = new HashMap<>(defaults());
             instances.put(StreamSocket.class, socket);
             instances.put(ServerStreamSocket.class, server);
             instances.put(org.mptcpj.socket.NativeSocket.class, socket);
             instances.put(MptcpPathManager.class, pm);
+            instances.put(NetworkChannel.class, jdkListener);
+            instances.put(AttachedSocket.class, attached);
+            instances.put(MptcpSelectorProvider.class, new MptcpSelectorProvider());
             instances.put(Endpoint.class, Endpoint.of(InetAddress.getLoopbackAddress()));
             instances.put(ErrnoException.class, new ErrnoException("op", 1, "text"));
 
@@ -184,6 +196,8 @@ class NullArgumentsTest {
         m.put(Set.class, Set.of());
         m.put(SocketOption.class, Options.SO_KEEPALIVE);
         m.put(Callable.class, (Callable<Object>) () -> "called");
+        m.put(BooleanSupplier.class, (BooleanSupplier) () -> true);
+        m.put(Consumer.class, (Consumer<Object>) x -> { });
         m.put(Keepalive.class, Keepalive.LINUX_DEFAULTS);
         m.put(Linger.class, Linger.OFF);
         m.put(Limits.class, new Limits(1, 1));
