@@ -8,6 +8,7 @@ import java.net.StandardProtocolFamily;
 import java.time.Duration;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.mptcpj.option.Keepalive;
 import org.mptcpj.option.Linger;
@@ -15,6 +16,7 @@ import org.mptcpj.option.NativeOption;
 import org.mptcpj.option.Options;
 
 /** Every typed option's round trip through the kernel, and every bound rejected before the call. */
+@Tag("kernel")
 class OptionsTest {
     @ParameterizedTest
     @EnumSource(value = MptcpPolicy.class, names = {"REQUIRED", "DISABLED"})
