@@ -66,6 +66,8 @@ def main():
             tests, fails, skipped = counts
             failed |= fails > 0 or status != "0"
         label = release if name == "host" else f"{release} (VM)"
+        if name.endswith("+mptcp-off"):
+            label = f"{release} (VM, net.mptcp.enabled=0)"
         extra = "; ".join(x for x in (f"suite {suite} s" if suite else "", note) if x)
         rows.append((label, str(tests), str(fails), str(skipped), lab_counts(d), extra))
     header = ("kernel", "tests", "failures", "skipped", "lab textbook/expected", "notes")

@@ -12,6 +12,7 @@ import org.mptcpj.bindings.linux.Linux;
 import org.mptcpj.bindings.linux.mptcp_info;
 import org.mptcpj.bindings.linux.tcp_info;
 import org.mptcpj.internal.sys.Sys;
+import org.mptcpj.testing.KernelFacts;
 import org.mptcpj.testing.KernelFeatures;
 import org.mptcpj.testing.Loopback;
 
@@ -31,10 +32,12 @@ class KernelLayoutTest {
             for (int fd : new int[] {lo.client.number(), lo.server.number()}) {
                 len.set(ValueLayout.JAVA_INT, 0, (int) big.byteSize());
                 check(Sys.getsockopt(fd, Linux.SOL_MPTCP(), Linux.MPTCP_INFO(), big, len), "MPTCP_INFO");
+                KernelFacts.record("mptcp_info_bytes", len.get(ValueLayout.JAVA_INT, 0));
                 assertEquals(KernelFeatures.current().mptcpInfoSize(), len.get(ValueLayout.JAVA_INT, 0), "struct mptcp_info");
                 assertTrue(len.get(ValueLayout.JAVA_INT, 0) <= mptcp_info.sizeof());
                 len.set(ValueLayout.JAVA_INT, 0, (int) big.byteSize());
                 check(Sys.getsockopt(fd, Linux.SOL_TCP(), Linux.TCP_INFO(), big, len), "TCP_INFO");
+                KernelFacts.record("tcp_info_bytes", len.get(ValueLayout.JAVA_INT, 0));
                 assertEquals(KernelFeatures.current().tcpInfoSize(), len.get(ValueLayout.JAVA_INT, 0), "struct tcp_info");
                 assertTrue(len.get(ValueLayout.JAVA_INT, 0) <= tcp_info.sizeof());
             }

@@ -28,6 +28,7 @@ import org.mptcpj.netns.NamespaceLab;
 import org.mptcpj.netns.NetworkNamespace;
 import org.mptcpj.option.Keepalive;
 import org.mptcpj.testing.Commands;
+import org.mptcpj.testing.KernelFacts;
 import org.mptcpj.testing.KernelFeatures;
 import org.mptcpj.testing.KernelFeatures.Feature;
 import org.mptcpj.testing.Require;
@@ -51,10 +52,12 @@ class KernelConformanceTest {
                 assertEquals(info.token(), full.mptcpInfo().token());
                 assertEquals(p.client().localAddress(), full.localAddress(0));
                 assertEquals(KERNEL.mptcpInfoSize(), full.mptcpInfo().returnedLength());
+                KernelFacts.record("full_info", "yes");
             } else {
                 ErrnoException e = assertThrows(ErrnoException.class, () -> p.client().fullInfo(new MptcpFullInfo()));
                 assertEquals("EOPNOTSUPP", e.errnoName());
                 assertTrue(e.getMessage().contains("needs Linux 6.5"), e.getMessage());
+                KernelFacts.record("full_info", "EOPNOTSUPP");
                 // What the message points to instead works here: the views MPTCP_FULL_INFO combines.
                 SubflowAddresses a = p.client().subflowAddresses(new SubflowAddresses());
                 assertEquals(p.client().localAddress(), a.local(0));
@@ -112,6 +115,7 @@ class KernelConformanceTest {
             c.setKeepalive(k);
             c.connect(l.localAddress(), Duration.ofSeconds(5));
             try (StreamSocket a = l.accept()) {
+                KernelFacts.record("keepalive_fix_648de37416b3", KERNEL.hasKeepaliveBeforeConnectFix());
                 assertTrue(c.isMultipath());
                 assertEquals(k, c.keepalive());
                 // -t lists the TCP subflows (not the MPTCP socket); the timer is on the socket's first line.
@@ -166,6 +170,7 @@ class KernelConformanceTest {
             c.connect(l.localAddress(), Duration.ofSeconds(5));
             try (SocketPair p = new SocketPair(l, c, l.accept())) {
                 assertTrue(p.client().isMultipath() && p.accepted().isMultipath());
+                KernelFacts.record("watchdog_on", p.client().isPeerDeadDetection());
                 assertTrue(p.client().isPeerDeadDetection(), "the watchdog is on by default with keepalive");
                 p.client().write(new byte[] {1}, 0, 1);
                 assertEquals(1, p.accepted().read(new byte[1], 0, 1));
@@ -179,6 +184,7 @@ class KernelConformanceTest {
                 for (CompletableFuture<Void> side : List.of(client, server)) {
                     Throwable t = failure(side, (long) expected + 15);
                     double detected = (System.nanoTime() - last) / 1e9;
+                    KernelFacts.record("watchdog_detected_after_textbook_s", String.format(java.util.Locale.ROOT, "%.2f", detected - expected));
                     ErrnoException e = assertInstanceOf(ErrnoException.class, t, String.valueOf(t));
                     assertEquals("ETIMEDOUT", e.errnoName(), e.getMessage());
                     assertTrue(detected >= expected - 0.5 && detected <= expected + 1.0,

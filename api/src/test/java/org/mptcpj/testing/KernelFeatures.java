@@ -33,6 +33,12 @@ public final class KernelFeatures {
         TCP_INFO_RCV_WND(6, 2, "71fc704768f6 tcp: add rcv_wnd and plb_rehash to TCP_INFO"),
         /** tcp_info grows to 248 bytes (tcpi_total_rto, _recoveries, _time). */
         TCP_INFO_TOTAL_RTO(6, 7, "tcp: add tcpi_total_rto* (net-next for 6.7)"),
+        /**
+         * Adding an endpoint that exists fails with EEXIST; older kernels said EINVAL ("too many addresses
+         * or duplicate one"). Upstream commit not identified here: Debian's 6.1.192 says EINVAL, 6.12.117
+         * EEXIST, so 6.12 is an upper bound for the first release, not an exact one.
+         */
+        PM_DUPLICATE_EEXIST(6, 12, "not identified (6.1: EINVAL, 6.12: EEXIST)"),
         /** tcp_info grows to 280 bytes (tcpi_received_ce and the AccECN byte counters). */
         TCP_INFO_ACCECN(6, 18, "tcp: AccECN counters in tcp_info (net-next for 6.18)");
 

@@ -21,8 +21,8 @@ import org.mptcpj.samples.keepalive.LabScenario.Protocol;
  * 6 s, 1 s; a 3 s wait margin), on whichever kernel runs it: every row expected on the textbook schedule
  * (TCP, MPTCP with the dead-peer watchdog, MPTCP falling back to TCP) is textbook, and keepalive set
  * before connect sends its probes on MPTCP too (seed 000; tcpdump counts them when installed). The
- * rows go to {@code lab.json} in the directory named by {@code -Dmptcpj.kernel.results}, for the
- * matrix table.
+ * rows go to {@code lab.json} in the directory named by {@code -Dmptcpj.kernel.results} (default
+ * {@code target}), for the matrix table.
  */
 @Tag("kernel")
 class KernelLabTest {
@@ -39,10 +39,8 @@ class KernelLabTest {
         List<LabResult> results = new KeepaliveLab(options, System.out,
                 new PrintStream(progress, true, StandardCharsets.UTF_8)).measure();
         String json = results.stream().map(LabResult::json).collect(Collectors.joining("\n", "", "\n"));
-        String dir = System.getProperty("mptcpj.kernel.results");
-        if (dir != null) {
-            Files.writeString(Path.of(dir, "lab.json"), json);
-        }
+        // Under Maven the working directory is the module's: target/lab.json, where .ci/run collects it.
+        Files.writeString(Path.of(System.getProperty("mptcpj.kernel.results", "target"), "lab.json"), json);
         System.out.print(json);
         StringBuilder wrong = new StringBuilder();
         for (LabResult r : results) {
@@ -55,10 +53,11 @@ class KernelLabTest {
                 assertTrue(r.verdict().equals("never") || r.verdict().equals("late"), r.json());
             }
             if (s.protocol() != Protocol.TCP && !s.afterConnect()) { // seed 000: set before connect, probes go out
-                assertTrue(r.probesKernel() >= s.params().count() - 1, "tcpi_probes: " + r.json());
+                // Re-applied on a kernel that had armed it already, nothing changes: at most count probes.
+                assertTrue(r.probesKernel() >= s.params().count() - 1 && r.probesKernel() <= s.params().count(),
+                        "tcpi_probes: " + r.json());
                 if (r.probesWire() != null) {
-                    assertTrue(r.probesWire() >= s.params().count() - 1 && r.probesWire() <= s.params().count() + 1,
-                            "probes on the wire (re-apply must not add any): " + r.json());
+                    assertTrue(r.probesWire() >= s.params().count() - 1, "probes on the wire: " + r.json());
                 }
             }
         }
