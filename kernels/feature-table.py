@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes the README's requirements table (feature by kernel) from a kernel-matrix run's results.
 
-    kernels/feature-table.py RESULTS_DIR NAME...      (e.g. target/kernels host 6.1 6.12)
+    kernels/feature-table.py [--readme README.md] RESULTS_DIR NAME...   (e.g. target/kernels host 6.1 6.12)
 
 Every cell comes from what that kernel's run recorded: the JUnit reports (did the test pass?),
 facts.txt (sizes, errnos, delays the tests measured, see org.mptcpj.testing.KernelFacts) and lab.json
@@ -13,13 +13,9 @@ import os
 import sys
 import xml.etree.ElementTree as ET
 
-
-def read(path, default=""):
-    try:
-        with open(path) as f:
-            return f.read().strip()
-    except OSError:
-        return default
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from summary import read  # noqa: E402  (kernels/summary.py: one reader of result files)
 
 
 class Run:
@@ -155,14 +151,32 @@ ROWS = [
 ]
 
 
-def main():
-    results, names = sys.argv[1], sys.argv[2:]
+def table(results, names):
     runs = [Run(os.path.join(results, n)) for n in names]
-    head = ["feature"] + [f"{r.release}" + (" (host)" if n == "host" else "") for n, r in zip(names, runs)]
-    print("| " + " | ".join(head) + " |")
-    print("|" + "|".join("---" for _ in head) + "|")
+    head = ["feature"] + [".".join(r.release.split(".")[:2]) + f" (`{r.release}`" + (", host)" if n == "host" else ")")
+                          for n, r in zip(names, runs)]
+    lines = ["| " + " | ".join(head) + " |", "|" + "|".join("---" for _ in head) + "|"]
     for title, cell in ROWS:
-        print("| " + " | ".join([title] + [cell(r) for r in runs]) + " |")
+        lines.append("| " + " | ".join([title] + [cell(r) for r in runs]) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def main():
+    """With --readme FILE, replaces the lines between FILE's feature-table markers instead of printing."""
+    args = sys.argv[1:]
+    readme = None
+    if args[:1] == ["--readme"]:
+        readme, args = args[1], args[2:]
+    text = table(args[0], args[1:])
+    if readme is None:
+        sys.stdout.write(text)
+        return
+    lines = open(readme).read().split("\n")
+    begin = next(i for i, l in enumerate(lines) if l.startswith("<!-- feature-table:begin"))
+    end = next(i for i, l in enumerate(lines) if l.startswith("<!-- feature-table:end"))
+    lines[begin + 1:end] = text.rstrip("\n").split("\n")
+    with open(readme, "w") as f:
+        f.write("\n".join(lines))
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ import org.mptcpj.samples.keepalive.LabScenario.Protocol;
 
 /**
  * The keepalive lab, scaled down for the kernel matrix (--scale 0.1: idle/interval 1 s, 1 s and
- * 6 s, 1 s; a 3 s wait margin), on whichever kernel runs it: every row expected on the textbook schedule
+ * 6 s, 1 s; the default 10 s wait margin), on whichever kernel runs it: every row expected on the textbook schedule
  * (TCP, MPTCP with the dead-peer watchdog, MPTCP falling back to TCP) is textbook, and keepalive set
  * before connect sends its probes on MPTCP too (seed 000; tcpdump counts them when installed). The
  * rows go to {@code lab.json} in the directory named by {@code -Dmptcpj.kernel.results} (default
@@ -34,7 +34,7 @@ class KernelLabTest {
             }
             assumeTrue(false, "the keepalive lab needs root (network namespaces)");
         }
-        TesterOptions options = TesterOptions.parse(new String[] {"--lab", "--json", "--scale", "0.1", "--wait-margin", "3"});
+        TesterOptions options = TesterOptions.parse(new String[] {"--lab", "--json", "--scale", "0.1"});
         ByteArrayOutputStream progress = new ByteArrayOutputStream();
         List<LabResult> results = new KeepaliveLab(options, System.out,
                 new PrintStream(progress, true, StandardCharsets.UTF_8)).measure();
