@@ -42,14 +42,25 @@ import org.mptcpj.testing.Require;
 class KernelConformanceTest {
     private static final KernelFeatures KERNEL = KernelFeatures.current();
 
-    /** fullInfo() is MPTCP_FULL_INFO where the kernel has it (6.5), and an error naming 6.5 before. */
+    /**
+     * fullInfo() is MPTCP_FULL_INFO where the kernel has it (6.5), and an error naming 6.5 before;
+     * what it and the subflow-address view say is what {@code ss} says.
+     */
     @Test
     void fullInfoWhereTheKernelHasItAndAClearErrorBefore() throws Exception {
+        Require.that(Commands.works("ss", "-V"), "ss (iproute2) is not installed");
         try (SocketPair p = SocketPair.open(MptcpPolicy.REQUIRED, MptcpPolicy.REQUIRED, StandardProtocolFamily.INET)) {
             MptcpInfo info = p.client().mptcpInfo(new MptcpInfo());
+            String ss = Commands.ss("mptcp", p.client().localAddress(), p.client().remoteAddress(), "-Mtin");
+            assertEquals(info.token(), Long.parseUnsignedLong(Commands.field(ss, "token:"), 16), ss);
+            // The subflow the address view names is a TCP socket ss lists as an MPTCP subflow.
+            SubflowAddresses addresses = p.client().subflowAddresses(new SubflowAddresses());
+            String sub = Commands.ss("tcp", addresses.local(0), addresses.remote(0), "-Mtin");
+            assertTrue(sub.contains("tcp-ulp-mptcp"), sub);
             if (KERNEL.has(Feature.MPTCP_FULL_INFO)) {
                 MptcpFullInfo full = p.client().fullInfo(new MptcpFullInfo());
                 assertEquals(info.token(), full.mptcpInfo().token());
+                assertEquals(addresses.remote(0), full.remoteAddress(0));
                 assertEquals(p.client().localAddress(), full.localAddress(0));
                 assertEquals(KERNEL.mptcpInfoSize(), full.mptcpInfo().returnedLength());
                 KernelFacts.record("full_info", "yes");
