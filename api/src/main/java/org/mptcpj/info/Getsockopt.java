@@ -1,9 +1,9 @@
 package org.mptcpj.info;
 
-import java.lang.invoke.MethodHandles;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandles;
 import org.mptcpj.internal.sys.GuardedFd;
 import org.mptcpj.internal.sys.Sys;
 import org.mptcpj.internal.sys.ThreadScratch;

@@ -1,7 +1,7 @@
 package org.mptcpj.netns;
 
-import java.lang.invoke.MethodHandles;
 import java.lang.foreign.Arena;
+import java.lang.invoke.MethodHandles;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;

@@ -1,9 +1,9 @@
 package org.mptcpj.pm;
 
-import java.lang.invoke.MethodHandles;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandles;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

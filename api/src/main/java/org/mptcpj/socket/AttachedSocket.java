@@ -1,9 +1,9 @@
 package org.mptcpj.socket;
 
-import java.lang.invoke.MethodHandles;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandles;
 import java.net.InetSocketAddress;
 import java.net.SocketOption;
 import java.nio.channels.NetworkChannel;

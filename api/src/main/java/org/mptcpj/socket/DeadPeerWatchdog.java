@@ -1,9 +1,9 @@
 package org.mptcpj.socket;
 
-import java.lang.invoke.MethodHandles;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandles;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.PriorityQueue;

@@ -1,11 +1,11 @@
 package org.mptcpj.socket;
 
-import java.lang.invoke.MethodHandles;
 import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandles;
 import java.net.InetSocketAddress;
 import java.net.ProtocolFamily;
 import java.net.SocketTimeoutException;
-import java.lang.foreign.MemorySegment;
 import java.time.Duration;
 import org.mptcpj.bindings.linux.Linux;
 import org.mptcpj.error.ErrnoException;

@@ -1,9 +1,9 @@
 package org.mptcpj.socket;
 
-import java.lang.invoke.MethodHandles;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandles;
 import java.net.InetSocketAddress;
 import java.net.ProtocolFamily;
 import java.net.SocketTimeoutException;
@@ -767,12 +767,40 @@ public final class StreamSocket extends NativeSocket {
 
     /**
      * Reads {@code MPTCP_FULL_INFO} (Linux 6.5+): {@code mptcp_info} plus each subflow's id,
-     * addresses and {@code tcp_info} in one call.
+     * addresses and {@code tcp_info} in one call, one consistent snapshot.
      *
-     * @throws ErrnoException {@code EOPNOTSUPP} on a TCP socket, a fallen-back connection, or a kernel before 6.5
+     * <p>Kernels before 6.5 (upstream commit 492432074e4f, "mptcp: introduce MPTCP_FULL_INFO
+     * getsockopt") do not have it. This method does not stitch an answer together from
+     * {@link #mptcpInfo}, {@link #subflowTcpInfos} and {@link #subflowAddresses} there: three calls
+     * are not one snapshot (a subflow may come or go between them), and a view that looks atomic but
+     * is not would mislead. It throws instead, naming the first kernel with the call; read the three
+     * views yourself where a non-atomic picture is good enough.
+     *
+     * @throws ErrnoException {@code EOPNOTSUPP} on a TCP socket or a fallen-back connection; also
+     *         {@code EOPNOTSUPP} on an MPTCP connection under a kernel before 6.5, with a message saying
+     *         that {@code MPTCP_FULL_INFO} needs Linux 6.5
      */
     public MptcpFullInfo fullInfo(MptcpFullInfo view) throws IOException {
         Objects.requireNonNull(view, "view");
-        return INFO_VIEWS.read(view, fd);
+        try {
+            return INFO_VIEWS.read(view, fd);
+        } catch (ErrnoException e) {
+            if (e.errno() != Linux.EOPNOTSUPP() || !hasMptcpInfo()) {
+                throw e;
+            }
+            // MPTCP_INFO answers, so the connection is MPTCP: the kernel lacks MPTCP_FULL_INFO.
+            throw new ErrnoException(e.operation(), e.errno(), "Operation not supported",
+                    "MPTCP_FULL_INFO needs Linux 6.5 or later (this kernel has MPTCP_INFO, MPTCP_TCPINFO and "
+                            + "MPTCP_SUBFLOW_ADDRS: read mptcpInfo(), subflowTcpInfos(), subflowAddresses())");
+        }
+    }
+
+    private boolean hasMptcpInfo() {
+        try {
+            INFO_VIEWS.read(new MptcpInfo(), fd);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 }

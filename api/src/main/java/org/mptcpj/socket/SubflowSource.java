@@ -1,9 +1,9 @@
 package org.mptcpj.socket;
 
-import java.lang.invoke.MethodHandles;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandles;
 import org.mptcpj.bindings.linux.Linux;
 import org.mptcpj.bindings.linux.mptcp_full_info;
 import org.mptcpj.bindings.linux.mptcp_info;

@@ -1,6 +1,5 @@
 package org.mptcpj.socket;
 
-import java.lang.invoke.MethodHandles;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -8,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
+import java.lang.invoke.MethodHandles;
 import java.net.InetSocketAddress;
 import java.net.SocketOption;
 import java.net.StandardProtocolFamily;
@@ -25,11 +25,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.mptcpj.bindings.linux.Linux;
-import org.mptcpj.internal.sys.Sys;
 import org.mptcpj.error.SocketClosedException;
 import org.mptcpj.info.MptcpInfo;
 import org.mptcpj.info.SubflowAddresses;
 import org.mptcpj.info.TcpInfo;
+import org.mptcpj.internal.sys.Sys;
 import org.mptcpj.option.Keepalive;
 import org.mptcpj.option.Options;
 

@@ -14,10 +14,10 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import org.mptcpj.testkit.NamespaceLab;
 import org.mptcpj.netns.NetworkNamespace;
 import org.mptcpj.option.Keepalive;
 import org.mptcpj.testing.Require;
+import org.mptcpj.testkit.NamespaceLab;
 
 /**
  * The dead-peer watchdog on a JDK channel the library only attached to: keepalive set through the

@@ -6,11 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.StandardProtocolFamily;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.mptcpj.error.MptcpUnavailableException;
 import org.mptcpj.testing.NetNs;
 
 /** Both policies in a namespace where MPTCP is switched off ({@code net.mptcp.enabled=0}). */
+@Tag("kernel")
 class MptcpDisabledTest {
     @Test
     void requiredFailsSayingWhyAndPreferredFallsBack() throws Exception {

@@ -1,17 +1,18 @@
 package org.mptcpj.socket;
 
-import java.lang.invoke.MethodHandles;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandles;
 import java.net.StandardProtocolFamily;
 import java.time.Duration;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.api.Test;
 import org.mptcpj.bindings.linux.Linux;
 import org.mptcpj.bindings.linux.linger;
 import org.mptcpj.internal.sys.Sys;
@@ -21,6 +22,7 @@ import org.mptcpj.option.NativeOption;
 import org.mptcpj.option.Options;
 
 /** Every typed option's round trip through the kernel, and every bound rejected before the call. */
+@Tag("kernel")
 class OptionsTest {
     private static final Sys SYS = Sys.access(MethodHandles.lookup());
 

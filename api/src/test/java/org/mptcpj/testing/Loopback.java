@@ -1,10 +1,10 @@
 package org.mptcpj.testing;
 
-import java.lang.invoke.MethodHandles;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandles;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import org.mptcpj.bindings.linux.Linux;

@@ -17,12 +17,12 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.mptcpj.error.Errno;
 import org.mptcpj.error.ErrnoException;
-import org.mptcpj.testkit.NamespaceLab;
 import org.mptcpj.netns.NetworkNamespace;
 import org.mptcpj.option.Keepalive;
 import org.mptcpj.socket.AttachedSocket;
 import org.mptcpj.socket.MptcpPolicy;
 import org.mptcpj.testing.Require;
+import org.mptcpj.testkit.NamespaceLab;
 
 /**
  * Keepalive on a Netty channel over MPTCP whose only path is cut: the pipeline hears

@@ -9,8 +9,8 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.ByteOrder;
 import org.mptcpj.bindings.linux.Linux;
-import org.mptcpj.bindings.linux.sockaddr_in;
 import org.mptcpj.bindings.linux.sockaddr_in6;
+import org.mptcpj.bindings.linux.sockaddr_in;
 import org.mptcpj.bindings.linux.sockaddr_storage;
 
 /** Converts between {@link InetSocketAddress} and {@code struct sockaddr_in}/{@code sockaddr_in6} in native memory. */

@@ -2,8 +2,8 @@ package org.mptcpj.samples.keepalive;
 
 import java.util.List;
 import java.util.Locale;
-import org.mptcpj.samples.chart.SvgChart;
 import org.mptcpj.samples.chart.SvgChart.Style;
+import org.mptcpj.samples.chart.SvgChart;
 
 /**
  * The lab's results as a chart: one row per side of each scenario, its expected detection time
