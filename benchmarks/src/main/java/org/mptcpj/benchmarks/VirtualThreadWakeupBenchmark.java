@@ -13,8 +13,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -61,7 +59,6 @@ public final class VirtualThreadWakeupBenchmark {
      * retransmission timer, seconds under load, which measures the timer, not the wake-ups.
      */
     private static final int WINDOW = 128;
-    private static final Path BACKLOG = Path.of("/proc/sys/net/core/netdev_max_backlog");
 
     /** The receiving side of the comparison: a listener, accepted connections, a reader's read. */
     private interface Stack extends AutoCloseable {
@@ -88,46 +85,24 @@ public final class VirtualThreadWakeupBenchmark {
         int[] counts = Arrays.stream((args.length > 0 ? args[0] : "100,10000").split(",")).mapToInt(Integer::parseInt).toArray();
         int latencyMessages = args.length > 1 ? Integer.parseInt(args[1]) : 2000;
         int throughputMessages = args.length > 2 ? Integer.parseInt(args[2]) : 20000;
-        String backlog = raiseBacklog(1000);
-        for (Stack stack : List.of(new Library(), new Jdk())) { // warm-up (JIT), not printed
-            try (stack) {
-                run(stack, 100, 1000, 10000, false);
-            }
-        }
-        System.out.println("stack connections median_us p99_us msgs_per_s cpu_us_per_msg");
-        for (int n : counts) {
-            for (Stack stack : List.of(new Library(), new Jdk())) {
+        try (NetdevBacklog backlog = NetdevBacklog.atLeast(1000)) {
+            for (Stack stack : List.of(new Library(), new Jdk())) { // warm-up (JIT), not printed
                 try (stack) {
-                    run(stack, n, latencyMessages, throughputMessages, true);
+                    run(stack, 100, 1000, 10000, false);
                 }
-                System.gc();
-                Thread.sleep(500);
             }
-        }
-        if (backlog != null) {
-            Files.writeString(BACKLOG, backlog);
+            System.out.println("stack connections median_us p99_us msgs_per_s cpu_us_per_msg");
+            for (int n : counts) {
+                for (Stack stack : List.of(new Library(), new Jdk())) {
+                    try (stack) {
+                        run(stack, n, latencyMessages, throughputMessages, true);
+                    }
+                    System.gc();
+                    Thread.sleep(500);
+                }
+            }
         }
         System.exit(0);
-    }
-
-    /**
-     * Raises {@code net.core.netdev_max_backlog} (global, not per namespace) to {@code needed} for
-     * the run when it is lower and writable; {@return the value to restore, or null}. A loopback
-     * burst beyond it is dropped, and a dropped segment waits for TCP's retransmission timer.
-     */
-    private static String raiseBacklog(long needed) {
-        try {
-            String old = Files.readString(BACKLOG).trim();
-            if (Long.parseLong(old) >= needed) {
-                return null;
-            }
-            Files.writeString(BACKLOG, Long.toString(needed));
-            System.err.printf("net.core.netdev_max_backlog %s -> %d for the run%n", old, needed);
-            return old;
-        } catch (IOException | RuntimeException e) {
-            System.err.println("cannot raise net.core.netdev_max_backlog (" + e + "): loopback may drop bursts");
-            return null;
-        }
     }
 
     private static void run(Stack stack, int n, int latencyMessages, int throughputMessages, boolean print)

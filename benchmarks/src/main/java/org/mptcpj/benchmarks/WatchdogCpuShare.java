@@ -9,8 +9,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,7 +34,6 @@ import org.mptcpj.socket.StreamSocket;
  */
 public final class WatchdogCpuShare {
     private static final String THREAD = "mptcpj-dead-peer-watchdog";
-    private static final Path BACKLOG = Path.of("/proc/sys/net/core/netdev_max_backlog");
 
     private WatchdogCpuShare() {
     }
@@ -57,8 +54,7 @@ public final class WatchdogCpuShare {
                 WatchdogCpuShare.class.getName(), "--peer")
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
         List<StreamSocket> open = new ArrayList<>(connections);
-        String backlog = raiseBacklog(2L * connections);
-        try {
+        try (NetdevBacklog backlog = NetdevBacklog.atLeast(2L * connections)) {
             BufferedReader fromPeer = new BufferedReader(new InputStreamReader(peer.getInputStream(), StandardCharsets.US_ASCII));
             String port = fromPeer.readLine();
             if (port == null) {
@@ -93,43 +89,9 @@ public final class WatchdogCpuShare {
             }
             System.out.printf("watchdog: %.2f %% of one core%n", 100.0 * cpu / wall);
         } finally {
-            if (backlog != null && readProc().equals(Long.toString(2L * connections))) {
-                Files.writeString(BACKLOG, backlog); // unless someone else changed it meanwhile
-            }
             open.forEach(StreamSocket::close);
             peer.destroy();
             peer.waitFor(10, TimeUnit.SECONDS);
-        }
-    }
-
-    /**
-     * Raises {@code net.core.netdev_max_backlog} to {@code needed} when it is lower and writable
-     * (root); {@return the old value to restore, or null}. Why: the kernel's timer wheel fires
-     * keepalive timers of 30 s in buckets of about 2 s, so thousands of connections opened within
-     * seconds send their first probes in one burst, and on loopback a burst beyond the per-CPU input
-     * backlog (1000 by default) is dropped (softnet_stat's second column): connections would die of
-     * lost probes, which is no longer "at rest". A real NIC queues such a burst instead.
-     */
-    private static String raiseBacklog(long needed) {
-        try {
-            String old = readProc();
-            if (Long.parseLong(old) >= needed) {
-                return null;
-            }
-            Files.writeString(BACKLOG, Long.toString(needed));
-            System.err.printf("net.core.netdev_max_backlog %s -> %d for the run%n", old, needed);
-            return old;
-        } catch (IOException | RuntimeException e) {
-            System.err.println("cannot raise net.core.netdev_max_backlog (" + e + "): bursts of keepalive probes may be"
-                    + " dropped on loopback");
-            return null;
-        }
-    }
-
-    /** Reads netdev_max_backlog to its end: {@code Files.readString} trusts procfs's file size and returns one byte. */
-    private static String readProc() throws IOException {
-        try (var in = Files.newInputStream(BACKLOG)) {
-            return new String(in.readAllBytes(), StandardCharsets.US_ASCII).trim();
         }
     }
 
