@@ -75,12 +75,6 @@ TRANSITION = [
     ("FFM downcall capturing errno (as the library's handles)", "TransitionBenchmark.ffmGetppidErrno"),
     ("FFM downcall, Linker.Option.critical (no thread-state transition)", "TransitionBenchmark.ffmGetppidCritical"),
 ]
-# The library's own work, with no C twin: (row, benchmark, params, sockets per pass)
-OWN = [
-    (f"dead-peer watchdog pass, {n} sockets, {t.lower()}", "WatchdogPassBenchmark.pass",
-     {"sockets": str(n), "traffic": t}, n)
-    for n in (1000, 10000) for t in ("IDLE", "ACTIVE")
-]
 SYSCALL_ROWS = {"pingpong": ("ping-pong", "round trip", "MPTCP, 64 B, both ends"),
                 "connect": ("connect + accept + close", "connection", "MPTCP, client and accepted socket")}
 CHUNK = 64 * 1024  # BulkBenchmark.CHUNK: one operation writes this many bytes
@@ -344,15 +338,6 @@ def main():
         transition.append(f"| {label} | {fmt(b.median)} ns | {fmt(b.c_median)} ns | "
                           f"{diff[0]:.0f} ns ({diff[1]:.0f} to {diff[2]:.0f}) |")
 
-    own = []
-    for label, bench, params, count in OWN:
-        r = find(jmh, bench, params)
-        if r is None:
-            continue  # the watchdog benchmark did not run (or changed its parameters)
-        per = r.median * 1000 / count if r.unit == "us/op" else float("nan")
-        own.append(f"| {label} | {fmt(r.median)} µs | {per:.0f} ns | "
-                   + ("–" if r.alloc is None else ("0" if r.alloc < ZERO_BOP else f"{r.alloc:.0f}")) + " |")
-
     vthreads = virtual_threads(a.vthreads) if a.vthreads else ""
 
     text = "\n".join(first) + "\n\n"
@@ -365,9 +350,6 @@ def main():
                  "| call | FFM | C | FFM − C per pair: median (min to max) |\n|---|---|---|---|\n"
                  + "\n".join(transition) + "\n")
     text += vthreads
-    if own:
-        text += ("\nThe library's own work (no C twin):\n\n| benchmark | per pass | per socket | B/op |\n"
-                 "|---|---|---|---|\n" + "\n".join(own) + "\n")
     if notes:
         text += "\n" + "\n".join(notes) + "\n"
     text += ("\nRatios: median of the per-pair ratios (min–max); each JMH iteration is paired with a C run "
