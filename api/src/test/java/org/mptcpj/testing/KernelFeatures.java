@@ -32,7 +32,7 @@ public final class KernelFeatures {
         /** tcp_info grows from 232 to 240 bytes (tcpi_rcv_wnd, tcpi_rehash). */
         TCP_INFO_RCV_WND(6, 2, "71fc704768f6 tcp: add rcv_wnd and plb_rehash to TCP_INFO"),
         /** tcp_info grows to 248 bytes (tcpi_total_rto, _recoveries, _time). */
-        TCP_INFO_TOTAL_RTO(6, 7, "tcp: add tcpi_total_rto* (net-next for 6.7)"),
+        TCP_INFO_TOTAL_RTO(6, 7, "3868ab0f1925 tcp: new TCP_INFO stats for RTO events"),
         /**
          * Adding an endpoint that exists fails with EEXIST; older kernels said EINVAL ("too many addresses
          * or duplicate one"). Upstream commit not identified here: Debian's 6.1.192 says EINVAL, 6.12.117
