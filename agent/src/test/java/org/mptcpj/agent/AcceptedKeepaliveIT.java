@@ -2,7 +2,6 @@ package org.mptcpj.agent;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -33,15 +32,22 @@ class AcceptedKeepaliveIT {
 
     @Test
     void keepaliveSetWithSetOptionGetsTheWatchdog() throws Exception {
-        long millis = cutAndWait(ServerJvm.agent(), "option", BOUND_MILLIS + 5000);
-        System.out.println("[agent, setOption] the server heard of the dead peer " + millis + " ms after the cut");
-        assertTrue(millis >= 1000 && millis <= BOUND_MILLIS, millis + " ms after the cut, bound " + BOUND_MILLIS);
+        assertHeardInTime("agent, setOption", ServerJvm.agent(), "option");
     }
 
     @Test
     void keepaliveSetOnTheAdaptorSocketGetsTheWatchdog() throws Exception {
-        long millis = cutAndWait(ServerJvm.agent(), "adaptor", BOUND_MILLIS + 5000);
-        System.out.println("[agent, socket().setKeepAlive] the server heard of the dead peer " + millis + " ms after the cut");
+        assertHeardInTime("agent, socket().setKeepAlive", ServerJvm.agent(), "adaptor");
+    }
+
+    @Test
+    void withTheLibraryOnTheModulePathToo() throws Exception { // the agent exports sun.nio.ch to org.mptcpj
+        assertHeardInTime("agent, org.mptcpj on the module path", ServerJvm.agentWithLibraryModules(), "option");
+    }
+
+    private static void assertHeardInTime(String label, List<String> jvmOptions, String mode) throws Exception {
+        long millis = cutAndWait(jvmOptions, mode, BOUND_MILLIS + 5000);
+        System.out.println("[" + label + "] the server heard of the dead peer " + millis + " ms after the cut");
         assertTrue(millis >= 1000 && millis <= BOUND_MILLIS, millis + " ms after the cut, bound " + BOUND_MILLIS);
     }
 

@@ -1,13 +1,16 @@
 package org.mptcpj.agent;
 
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.lang.module.ModuleFinder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -22,6 +25,7 @@ import org.mptcpj.socket.MptcpSelectorProvider;
  */
 final class ServerJvm implements AutoCloseable {
     private static final Pattern PORT = Pattern.compile("port (\\d+)");
+    private static final String CLASS_PATH = System.getProperty("java.class.path");
 
     /** A line of the server's output and when this JVM read it ({@link System#nanoTime()}). */
     record Line(String text, long nanos) {
@@ -44,24 +48,45 @@ final class ServerJvm implements AutoCloseable {
         this.port = Integer.parseInt(m.group(1));
     }
 
-    /** The JVM options that make the listeners MPTCP: the agent alone. */
+    /** JVM options: the agent alone, everything on the class path. */
     static List<String> agent() {
-        return List.of("-javaagent:" + System.getProperty("mptcpj.agent.jar"), "--enable-native-access=ALL-UNNAMED");
+        return List.of("-javaagent:" + agentJar(), "--enable-native-access=ALL-UNNAMED", "-cp", CLASS_PATH);
     }
 
-    /** The JVM options that make the listeners MPTCP without the agent: the provider and its export. */
+    /** JVM options without the agent: the provider and the export it needs, everything on the class path. */
     static List<String> providerOnly() {
         return List.of("--enable-native-access=ALL-UNNAMED", "--add-exports", "java.base/sun.nio.ch=ALL-UNNAMED",
-                "-Djava.nio.channels.spi.SelectorProvider=" + MptcpSelectorProvider.class.getName());
+                "-Djava.nio.channels.spi.SelectorProvider=" + MptcpSelectorProvider.class.getName(), "-cp", CLASS_PATH);
     }
 
-    /** Starts {@code ip netns exec NS java OPTIONS -cp CLASSPATH KeepaliveNioServer ARGS} and waits until it listens. */
+    /**
+     * JVM options: the agent, the library ({@code org.mptcpj}, its bindings, slf4j) on the module path,
+     * the server on the class path.
+     */
+    static List<String> agentWithLibraryModules() {
+        Set<String> modules = Set.of("org.mptcpj", "org.mptcpj.bindings", "org.slf4j", "org.slf4j.simple");
+        List<String> modulePath = new ArrayList<>();
+        List<String> classPath = new ArrayList<>();
+        for (String entry : CLASS_PATH.split(File.pathSeparator)) {
+            boolean library = ModuleFinder.of(Path.of(entry)).findAll().stream()
+                    .anyMatch(m -> !m.descriptor().isAutomatic() && modules.contains(m.descriptor().name()));
+            (library ? modulePath : classPath).add(entry);
+        }
+        return List.of("-javaagent:" + agentJar(), "--enable-native-access=org.mptcpj,org.mptcpj.bindings",
+                "--module-path", String.join(File.pathSeparator, modulePath), "--add-modules", "org.mptcpj",
+                "-cp", String.join(File.pathSeparator, classPath));
+    }
+
+    private static String agentJar() {
+        return System.getProperty("mptcpj.agent.jar");
+    }
+
+    /** Starts {@code ip netns exec NS java OPTIONS KeepaliveNioServer ARGS} and waits until it listens. */
     static ServerJvm start(String namespace, List<String> jvmOptions, String... serverArgs) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", namespace,
                 ProcessHandle.current().info().command().orElseThrow()));
         cmd.addAll(jvmOptions);
-        cmd.addAll(List.of("-Dmptcpj.policy=REQUIRED", "-cp", System.getProperty("java.class.path"),
-                KeepaliveNioServer.class.getName()));
+        cmd.addAll(List.of("-Dmptcpj.policy=REQUIRED", KeepaliveNioServer.class.getName()));
         cmd.addAll(List.of(serverArgs));
         return new ServerJvm(new ProcessBuilder(cmd).redirectErrorStream(true).start());
     }
