@@ -36,12 +36,18 @@ public final class UnchangedServer {
 
     /** Runs {@code java [provider options] -cp <class path> main...}, GETs {@code path} over MPTCP, stops the server. */
     public static Result get(boolean provider, List<String> main, String path) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
-                "--enable-native-access=ALL-UNNAMED", "--add-exports", "java.base/sun.nio.ch=ALL-UNNAMED"));
+        List<String> options = new ArrayList<>(List.of("--enable-native-access=ALL-UNNAMED", "--add-exports", "java.base/sun.nio.ch=ALL-UNNAMED"));
         if (provider) {
-            cmd.addAll(List.of("-Djava.nio.channels.spi.SelectorProvider=" + MptcpSelectorProvider.class.getName(),
+            options.addAll(List.of("-Djava.nio.channels.spi.SelectorProvider=" + MptcpSelectorProvider.class.getName(),
                     "-Dmptcpj.policy=REQUIRED"));
         }
+        return get(options, main, path);
+    }
+
+    /** Runs {@code java jvmOptions... -cp <class path> main...}, GETs {@code path} over MPTCP, stops the server. */
+    public static Result get(List<String> jvmOptions, List<String> main, String path) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow()));
+        cmd.addAll(jvmOptions);
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path")));
         cmd.addAll(main);
         Process server = new ProcessBuilder(cmd).redirectErrorStream(true).start();
