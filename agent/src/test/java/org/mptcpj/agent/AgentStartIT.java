@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -19,18 +17,10 @@ import org.mptcpj.testing.UnchangedServer;
 class AgentStartIT {
     @Test
     void jdkHttpServerServesOverMptcpWithTheAgentOnly() throws Exception {
-        Path dir = Files.createTempDirectory("mptcpj-www");
-        Files.writeString(dir.resolve("hello.txt"), "hello over MPTCP\n");
-        try {
-            UnchangedServer.Result r = UnchangedServer.get(
-                    List.of("-javaagent:" + System.getProperty("mptcpj.agent.jar") + "=policy=REQUIRED", "--enable-native-access=ALL-UNNAMED"),
-                    List.of("-m", "jdk.httpserver", "-b", "127.0.0.1", "-p", "0", "-d", dir.toString()), "/hello.txt");
-            assertTrue(r.multipath() && r.mptcpListed(), "with the agent: " + r);
-            assertTrue(r.response().startsWith("HTTP/1.1 200") && r.response().endsWith("hello over MPTCP\n"), r.response());
-        } finally {
-            Files.delete(dir.resolve("hello.txt"));
-            Files.delete(dir);
-        }
+        UnchangedServer.Result r = UnchangedServer.jdkHttpServerHello(List.of(
+                "-javaagent:" + System.getProperty("mptcpj.agent.jar") + "=policy=REQUIRED", "--enable-native-access=ALL-UNNAMED"));
+        assertTrue(r.multipath() && r.mptcpListed(), "with the agent: " + r);
+        assertTrue(r.response().startsWith("HTTP/1.1 200") && r.response().endsWith(UnchangedServer.HELLO), r.response());
     }
 
     @Test
