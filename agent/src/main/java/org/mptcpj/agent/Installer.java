@@ -37,7 +37,7 @@ final class Installer {
                 Map.of(HookClass.PACKAGE, Set.of(agent)), Set.of(), Map.of());
 
         boolean providerSet = options.apply();
-        if (loaded(inst, PROVIDER_HOLDER).isPresent()) {
+        if (providerSet && loaded(inst, PROVIDER_HOLDER).isPresent()) {
             throw new IllegalStateException("SelectorProvider.provider() was called before the agent ran; "
                     + "pass the provider with -D" + AgentOptions.PROVIDER_PROPERTY + "=" + MptcpSelectorProvider.class.getName());
         }
@@ -47,11 +47,13 @@ final class Installer {
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("cannot define the hook class in " + HookClass.PACKAGE + ": " + e, e);
         }
+        // Stays registered: another agent's retransformation of the class starts again from its
+        // original bytes and runs the retransform-capable transformers, so the hook survives it.
         SocketChannelTransformer transformer = new SocketChannelTransformer();
         inst.addTransformer(transformer, true);
         String target = SocketChannelTransformer.TARGET.replace('/', '.');
+        Optional<Class<?>> already = loaded(inst, target);
         try {
-            Optional<Class<?>> already = loaded(inst, target);
             if (already.isPresent()) {
                 inst.retransformClasses(already.get());
             } else {
@@ -59,13 +61,12 @@ final class Installer {
             }
         } catch (ClassNotFoundException | UnmodifiableClassException e) {
             throw new IllegalStateException("cannot hook " + target + ": " + e, e);
-        } finally {
-            inst.removeTransformer(transformer); // a class is loaded once per loader; this one by the boot loader
         }
         transformer.requireHooked();
-        LOG.info("mptcpj-agent: {}; keepalive on accepted MPTCP channels gets the dead-peer watchdog",
+        LOG.info("mptcpj-agent: {}; keepalive on accepted MPTCP channels gets the dead-peer watchdog ({} {})",
                 providerSet ? "NIO listeners are MPTCP (" + MptcpSelectorProvider.class.getSimpleName() + ")"
-                        : "NIO provider " + System.getProperty(AgentOptions.PROVIDER_PROPERTY) + " kept");
+                        : "NIO provider " + System.getProperty(AgentOptions.PROVIDER_PROPERTY) + " kept",
+                target, already.isPresent() ? "retransformed" : "hooked as it loaded");
     }
 
     private static Optional<Class<?>> loaded(Instrumentation inst, String name) {

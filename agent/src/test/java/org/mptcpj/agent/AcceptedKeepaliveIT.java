@@ -71,7 +71,7 @@ class AcceptedKeepaliveIT {
             lab.sysctl(lab.server(), "net.ipv4.tcp_keepalive_intvl", "1");
             lab.sysctl(lab.server(), "net.ipv4.tcp_keepalive_probes", "2");
             try (ServerJvm server = ServerJvm.start(lab.server(), jvmOptions, mode);
-                 StreamSocket client = connect(lab, server)) {
+                 StreamSocket client = connect(lab, server, MptcpPolicy.REQUIRED)) {
                 assertTrue(client.isMultipath(), "the server's listener is MPTCP");
                 assertNotNull(server.await("accepted", 10_000), "the server accepted:\n" + server.output());
                 long cut = System.nanoTime();
@@ -84,33 +84,49 @@ class AcceptedKeepaliveIT {
 
     @Test
     void closeSendsTheFinAtOnceAndLeaksNoDescriptor() throws Exception {
+        assertFinAtOnceAndNoLeak(ServerJvm.agent(), "hooked as it loaded");
+    }
+
+    @Test
+    void aChannelClassLoadedBeforeTheAgentIsRetransformed() throws Exception {
+        assertFinAtOnceAndNoLeak(ServerJvm.agentAfterTheChannelClassLoaded(), "retransformed");
+    }
+
+    /** 35 connections to the blocking server: each is accepted with keepalive and closed by the server. */
+    private static void assertFinAtOnceAndNoLeak(List<String> jvmOptions, String hooked) throws Exception {
         Require.that(Require.isRoot(), "network namespaces need root");
         try (NamespaceLab lab = NamespaceLab.create("mptcpj-ag", 1, false);
-             ServerJvm server = ServerJvm.start(lab.server(), ServerJvm.agent(), "option", "blocking")) {
+             ServerJvm server = ServerJvm.start(lab.server(), jvmOptions, "option", "blocking")) {
+            assertTrue(server.output().contains("SocketChannelImpl " + hooked), server.output());
             for (int i = 0; i < 3; i++) { // warm-up: the watchdog's thread, classes, the poller
                 byeCycle(lab, server, -1);
             }
-            long before = server.openDescriptors();
+            long before = server.openSockets();
             byeCycle(lab, server, before + 2); // the accepted channel and the watchdog's duplicate
+            byeCycle(lab, server, MptcpPolicy.DISABLED, before + 1); // TCP: kernel keepalive suffices, no duplicate
             for (int i = 0; i < 30; i++) {
                 byeCycle(lab, server, -1);
             }
-            long after = server.openDescriptors();
-            System.out.println("[agent] server descriptors: " + before + " before, " + after + " after 31 connections");
-            assertEquals(before, after, "descriptors leaked by 31 accept + keepalive + close cycles");
+            long after = server.openSockets();
+            System.out.println("[agent, " + hooked + "] server sockets: " + before + " before, " + after + " after 32 connections");
+            assertEquals(before, after, "socket descriptors leaked by 32 accept + keepalive + close cycles");
         }
     }
 
     /**
      * One connection: the server accepts it (keepalive on), the client says bye, the server closes
-     * and the client must read end of stream (the FIN) within 2 s. {@code expectedOpen} >= 0: the
-     * server's descriptor count while the connection is open.
+     * and the client ({@code REQUIRED}: MPTCP, {@code DISABLED}: TCP) must read end of stream (the
+     * FIN) within 2 s. {@code expectedOpen} >= 0: the server's socket descriptor count while the connection is open.
      */
     private static void byeCycle(NamespaceLab lab, ServerJvm server, long expectedOpen) throws Exception {
-        try (StreamSocket client = connect(lab, server)) {
+        byeCycle(lab, server, MptcpPolicy.REQUIRED, expectedOpen);
+    }
+
+    private static void byeCycle(NamespaceLab lab, ServerJvm server, MptcpPolicy policy, long expectedOpen) throws Exception {
+        try (StreamSocket client = connect(lab, server, policy)) {
             assertNotNull(server.await("accepted", 10_000), "the server accepted:\n" + server.output());
             if (expectedOpen >= 0) {
-                assertEquals(expectedOpen, server.openDescriptors(), "the server's descriptors with one connection open");
+                assertEquals(expectedOpen, server.openSockets(), "the server's socket descriptors with one connection open");
             }
             client.write(ByteBuffer.wrap("bye".getBytes(StandardCharsets.US_ASCII)));
             client.setReadTimeout(Duration.ofSeconds(2));
@@ -123,8 +139,8 @@ class AcceptedKeepaliveIT {
         }
     }
 
-    private static StreamSocket connect(NamespaceLab lab, ServerJvm server) throws Exception {
-        StreamSocket s = NetworkNamespace.call(lab.client(), () -> StreamSocket.open(MptcpPolicy.REQUIRED, StandardProtocolFamily.INET));
+    private static StreamSocket connect(NamespaceLab lab, ServerJvm server, MptcpPolicy policy) throws Exception {
+        StreamSocket s = NetworkNamespace.call(lab.client(), () -> StreamSocket.open(policy, StandardProtocolFamily.INET));
         try {
             return s.connect(new InetSocketAddress(lab.serverAddress(0), server.port()), Duration.ofSeconds(5));
         } catch (IOException | RuntimeException e) {

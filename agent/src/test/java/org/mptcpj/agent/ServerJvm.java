@@ -12,6 +12,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -51,6 +55,21 @@ final class ServerJvm implements AutoCloseable {
     /** JVM options: the agent alone, everything on the class path. */
     static List<String> agent() {
         return List.of("-javaagent:" + agentJar(), "--enable-native-access=ALL-UNNAMED", "-cp", CLASS_PATH);
+    }
+
+    /** JVM options: {@link LoadsSocketChannelImpl} as a first agent, then mptcpj's, everything on the class path. */
+    static List<String> agentAfterTheChannelClassLoaded() throws IOException {
+        Path jar = Files.createTempFile("loads-socketchannelimpl", ".jar");
+        jar.toFile().deleteOnExit();
+        Manifest manifest = new Manifest();
+        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        manifest.getMainAttributes().put(new Attributes.Name("Premain-Class"), LoadsSocketChannelImpl.class.getName());
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar), manifest)) {
+            out.putNextEntry(new JarEntry("empty")); // the class itself comes from the class path
+        }
+        List<String> options = new ArrayList<>(List.of("-javaagent:" + jar));
+        options.addAll(agent());
+        return options;
     }
 
     /** JVM options without the agent: the provider and the export it needs, everything on the class path. */
@@ -124,10 +143,20 @@ final class ServerJvm implements AutoCloseable {
         }
     }
 
-    /** {@return how many descriptors the server process has open} ({@code /proc/PID/fd}) */
-    long openDescriptors() throws IOException {
+    /**
+     * {@return how many socket descriptors the server process has open} ({@code /proc/PID/fd} links
+     * {@code socket:[inode]}; the JVM's other descriptors, epoll instances and jar files, come and go
+     * by themselves)
+     */
+    long openSockets() throws IOException {
         try (Stream<Path> fds = Files.list(Path.of("/proc/" + pid() + "/fd"))) {
-            return fds.count();
+            return fds.filter(fd -> {
+                try {
+                    return Files.readSymbolicLink(fd).toString().startsWith("socket:");
+                } catch (IOException closedMeanwhile) {
+                    return false;
+                }
+            }).count();
         }
     }
 
