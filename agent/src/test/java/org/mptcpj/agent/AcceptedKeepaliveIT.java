@@ -66,10 +66,11 @@ class AcceptedKeepaliveIT {
     private static long cutAndWait(List<String> jvmOptions, String mode, long waitMillis) throws Exception {
         Require.that(Require.isRoot(), "network namespaces need root");
         try (NamespaceLab lab = NamespaceLab.create("mptcpj-ag", 1, true)) {
-            // what socket().setKeepAlive(true) gets: the namespace's defaults, inherited by the subflows
-            lab.sysctl(lab.server(), "net.ipv4.tcp_keepalive_time", "1");
-            lab.sysctl(lab.server(), "net.ipv4.tcp_keepalive_intvl", "1");
-            lab.sysctl(lab.server(), "net.ipv4.tcp_keepalive_probes", "2");
+            if (mode.equals("adaptor")) { // socket().setKeepAlive(true) gets the namespace's defaults
+                lab.sysctl(lab.server(), "net.ipv4.tcp_keepalive_time", "1");
+                lab.sysctl(lab.server(), "net.ipv4.tcp_keepalive_intvl", "1");
+                lab.sysctl(lab.server(), "net.ipv4.tcp_keepalive_probes", "2");
+            } // else SO_KEEPALIVE comes first, with the defaults' 7200 s idle: the watchdog must follow TCP_KEEPIDLE
             try (ServerJvm server = ServerJvm.start(lab.server(), jvmOptions, mode);
                  StreamSocket client = connect(lab, server, MptcpPolicy.REQUIRED)) {
                 assertTrue(client.isMultipath(), "the server's listener is MPTCP");
