@@ -39,7 +39,7 @@ final class SocketChannelTransformer implements ClassFileTransformer {
         if (!TARGET.equals(className)) {
             return null;
         }
-        try { // an exception thrown here would be swallowed by the JVM: keep it for hooked()
+        try { // an exception thrown here would be swallowed by the JVM: kept for requireHooked()
             byte[] out = hook(bytes);
             outcome = null;
             return out;

@@ -25,7 +25,8 @@ import org.mptcpj.testkit.NamespaceLab;
  * watchdog. With the only path cut, the server's read ends within idle + count x interval + 1 s of
  * the cut (1 + 2 x 1 + 1 = 4 s), where kernel keepalive alone kills the subflow but leaves the MPTCP
  * connection, and the server, in the dark for net.mptcp.close_timeout (60 s): the control without the
- * agent shows that. The server's close releases the watchdog's descriptor first: FIN at once, no leak.
+ * agent shows that. The server's close releases the watchdog's descriptor first: FIN at once, no leak;
+ * a TCP connection gets no descriptor of the watchdog.
  */
 class AcceptedKeepaliveIT {
     private static final long BOUND_MILLIS = 1000 + 2 * 1000 + 1000;
