@@ -44,7 +44,9 @@ import org.mptcpj.option.Options;
  * and throws {@link SocketClosedException}. The price of the duplicate: while it exists the kernel
  * socket outlives the owner's {@code close()} (no FIN, a listener keeps its port). So it is
  * released as soon as the owner's close is seen: before the owner's own {@code close(2)} where
- * the framework has a hook (the Netty module intercepts {@code close()} in the pipeline), within
+ * the framework has a hook (the Netty module intercepts {@code close()} in the pipeline; the agent,
+ * module {@code mptcpj-agent}, hooks the JDK channel's close and attaches with
+ * {@link #attach(int, BooleanSupplier, String)}), within
  * 50 ms for JDK channels (a daemon thread checks {@code isOpen()}), and at {@link #close()} always.
  * A FIN held back even briefly can let the peer close first and keep the TIME_WAIT (measured with
  * Netty: accepting slowed from 0.2 to 2-20 ms per connection until the duplicate was released

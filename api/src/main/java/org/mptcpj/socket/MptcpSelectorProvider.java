@@ -32,8 +32,12 @@ import java.util.Objects;
  * {@code all}. {@code java.net.Socket}/{@code ServerSocket} (the NIO-free socket implementation) are
  * not affected.
  *
- * <p>Not yet done: keepalive that the program sets on accepted channels does not get the dead-peer
- * watchdog (the channels are not seen after accept); attach to them with {@link AttachedSocket} to get it.
+ * <p>Keepalive that the program sets on accepted channels gets the dead-peer watchdog only with the
+ * Java agent ({@code -javaagent:mptcpj-agent.jar}, module {@code mptcpj-agent}, JDK 24+), which also
+ * names this provider and exports {@code sun.nio.ch}, so it replaces the options above: accepted
+ * channels come from the JDK's {@code ServerSocketChannelImpl.accept()} and never pass through a
+ * provider, so the agent hooks the JDK's socket channel instead. Without it, a program that can be
+ * changed attaches to them with {@link AttachedSocket}.
  */
 public final class MptcpSelectorProvider extends SelectorProvider {
     private final SelectorProvider jdk;

@@ -6,6 +6,8 @@ import java.io.InputStreamReader;
 import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,6 +24,8 @@ import org.mptcpj.socket.StreamSocket;
  */
 public final class UnchangedServer {
     private static final Pattern PORT = Pattern.compile("port (\\d+)");
+    /** The body of {@link #jdkHttpServerHello}'s file. */
+    public static final String HELLO = "hello over MPTCP\n";
 
     private UnchangedServer() {
     }
@@ -36,12 +40,38 @@ public final class UnchangedServer {
 
     /** Runs {@code java [provider options] -cp <class path> main...}, GETs {@code path} over MPTCP, stops the server. */
     public static Result get(boolean provider, List<String> main, String path) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
-                "--enable-native-access=ALL-UNNAMED", "--add-exports", "java.base/sun.nio.ch=ALL-UNNAMED"));
+        return get(providerOptions(provider), main, path);
+    }
+
+    /** {@return the JVM options that name MptcpSelectorProvider (policy REQUIRED), or without {@code provider} only those it needs} */
+    public static List<String> providerOptions(boolean provider) {
+        List<String> options = new ArrayList<>(List.of("--enable-native-access=ALL-UNNAMED", "--add-exports", "java.base/sun.nio.ch=ALL-UNNAMED"));
         if (provider) {
-            cmd.addAll(List.of("-Djava.nio.channels.spi.SelectorProvider=" + MptcpSelectorProvider.class.getName(),
+            options.addAll(List.of("-Djava.nio.channels.spi.SelectorProvider=" + MptcpSelectorProvider.class.getName(),
                     "-Dmptcpj.policy=REQUIRED"));
         }
+        return options;
+    }
+
+    /**
+     * Runs the JDK's own web server ({@code java jvmOptions... -m jdk.httpserver}) on a directory
+     * holding {@code hello.txt} = {@link #HELLO} and {@return the GET of it over MPTCP}
+     */
+    public static Result jdkHttpServerHello(List<String> jvmOptions) throws Exception {
+        Path dir = Files.createTempDirectory("mptcpj-www");
+        Files.writeString(dir.resolve("hello.txt"), HELLO);
+        try {
+            return get(jvmOptions, List.of("-m", "jdk.httpserver", "-b", "127.0.0.1", "-p", "0", "-d", dir.toString()), "/hello.txt");
+        } finally {
+            Files.delete(dir.resolve("hello.txt"));
+            Files.delete(dir);
+        }
+    }
+
+    /** Runs {@code java jvmOptions... -cp <class path> main...}, GETs {@code path} over MPTCP, stops the server. */
+    public static Result get(List<String> jvmOptions, List<String> main, String path) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow()));
+        cmd.addAll(jvmOptions);
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path")));
         cmd.addAll(main);
         Process server = new ProcessBuilder(cmd).redirectErrorStream(true).start();
