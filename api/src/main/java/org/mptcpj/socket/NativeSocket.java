@@ -164,8 +164,10 @@ public abstract sealed class NativeSocket implements AutoCloseable permits Strea
     }
 
     /**
-     * {@return whether the socket was created with {@code IPPROTO_MPTCP}}. A connection on it may
-     * still have fallen back to TCP: ask {@link StreamSocket#isMultipath()}.
+     * {@return whether the socket was created with {@code IPPROTO_MPTCP}} (an accepted socket: whether
+     * the kernel made it MPTCP, {@code SO_PROTOCOL}; an MPTCP listener hands a client that did not ask
+     * for MPTCP a TCP socket). A connection on it may still have fallen back to TCP: ask
+     * {@link StreamSocket#isMultipath()}.
      */
     public boolean isMptcp() {
         return mptcp;

@@ -100,7 +100,8 @@ public final class ServerStreamSocket extends NativeSocket {
                 // recv/send as C does; virtual threads pass MSG_DONTWAIT (see StreamSocket).
                 int r = SYS.accept4(s, MemorySegment.NULL, MemorySegment.NULL, Linux.SOCK_CLOEXEC());
                 if (r >= 0) {
-                    return StreamSocket.accepted(SYS.guard(r), family, isMptcp(), keepaliveSettings);
+                    boolean mptcp = isMptcp() && acceptedMptcp(r);
+                    return StreamSocket.accepted(SYS.guard(r), family, mptcp, keepaliveSettings);
                 }
                 if (fd.isClosed()) {
                     throw new SocketClosedException("accept");
@@ -120,5 +121,19 @@ public final class ServerStreamSocket extends NativeSocket {
         } finally {
             fd.release();
         }
+    }
+
+    /**
+     * Whether the socket an MPTCP listener accepted is MPTCP: from a client whose SYN carried no
+     * MP_CAPABLE the kernel hands out the TCP subflow itself (net/mptcp/protocol.c, mptcp_accept()),
+     * and {@code getsockopt(SO_PROTOCOL)} says {@code IPPROTO_TCP}.
+     */
+    private static boolean acceptedMptcp(int accepted) throws ErrnoException {
+        int protocol = AttachedSocket.intOption(accepted, Linux.SOL_SOCKET(), Linux.SO_PROTOCOL());
+        if (protocol < 0) {
+            SYS.close(accepted);
+            throw Sys.error("getsockopt(fd " + accepted + ", SO_PROTOCOL)", protocol);
+        }
+        return protocol == Linux.IPPROTO_MPTCP();
     }
 }

@@ -98,9 +98,9 @@ class JfrSocketEventsTest {
             r.enable("org.mptcpj.ConnectionEstablished");
             r.start();
             try (SocketPair mptcp = SocketPair.open(MptcpPolicy.REQUIRED, MptcpPolicy.REQUIRED, StandardProtocolFamily.INET);
-                 SocketPair fallback = SocketPair.open(MptcpPolicy.DISABLED, MptcpPolicy.REQUIRED, StandardProtocolFamily.INET)) {
+                 SocketPair fallback = SocketPair.open(MptcpPolicy.REQUIRED, MptcpPolicy.DISABLED, StandardProtocolFamily.INET)) {
                 assertTrue(mptcp.client().isMultipath());
-                assertFalse(fallback.accepted().isMultipath());
+                assertFalse(fallback.client().isMultipath());
             }
             r.stop();
             r.dump(file);
@@ -114,7 +114,7 @@ class JfrSocketEventsTest {
             assertNull(e.getString("fallback"));
             assertTrue(e.getLong("token") != 0, e.toString());
         }
-        // The fallen-back pair: the TCP client (by policy) and the MPTCP server socket the peer did not negotiate.
+        // The fallen-back pair: the MPTCP client the TCP server did not negotiate with, and the TCP server socket.
         List<String> reasons = events.stream().filter(e -> !e.getBoolean("multipath"))
                 .map(e -> e.getBoolean("mptcp") + ": " + e.getString("fallback")).sorted().toList();
         assertEquals(2, reasons.size());

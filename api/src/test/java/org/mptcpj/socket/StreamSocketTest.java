@@ -12,14 +12,19 @@ import java.lang.foreign.MemorySegment;
 import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
 import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.mptcpj.bindings.linux.Linux;
 import org.mptcpj.error.ErrnoException;
+import org.mptcpj.testing.Commands;
+import org.mptcpj.testing.Require;
 
 /** Real loopback connections through the API: echo over every protocol, family and data path, and fallback. */
 class StreamSocketTest {
@@ -97,13 +102,45 @@ class StreamSocketTest {
         }
     }
 
+    /**
+     * A plain TCP client (the JDK's own channel) at an MPTCP listener: the kernel's accept hands out
+     * the TCP subflow itself, no MPTCP socket over it (net/mptcp/protocol.c, mptcp_accept() when the
+     * SYN carried no MP_CAPABLE), so the accepted socket is TCP. Witnesses that an MPTCP client's
+     * connection to the same listener passes and this one fails: SO_PROTOCOL, and {@code ss -M}, which
+     * lists MPTCP sockets only.
+     */
     @Test
-    void tcpClientToMptcpServerFallsBack() throws Exception {
-        try (SocketPair p = SocketPair.open(MptcpPolicy.DISABLED, MptcpPolicy.REQUIRED, StandardProtocolFamily.INET)) {
-            assertTrue(p.accepted().isMptcp(), "accepted from an MPTCP listener");
-            assertFalse(p.accepted().isMultipath(), "but the TCP client made it fall back");
-            assertFalse(p.client().isMultipath());
+    @Tag("kernel")
+    void tcpClientAtAnMptcpListenerIsAcceptedAsTcp() throws Exception {
+        Require.that(Commands.works("ss", "-V"), "ss (iproute2) is not installed");
+        try (ServerStreamSocket l = ServerStreamSocket.open(MptcpPolicy.REQUIRED, StandardProtocolFamily.INET)
+                     .bind(new InetSocketAddress("127.0.0.1", 0), 8);
+             SocketChannel tcp = SocketChannel.open(l.localAddress());
+             StreamSocket fromTcp = l.accept();
+             StreamSocket mptcp = StreamSocket.open(MptcpPolicy.REQUIRED, StandardProtocolFamily.INET)
+                     .connect(l.localAddress(), CONNECT);
+             StreamSocket fromMptcp = l.accept()) {
+            assertTrue(l.isMptcp());
+            assertEquals(tcp.getLocalAddress(), fromTcp.remoteAddress());
+            assertWitnessedMptcp(fromMptcp, true);
+            assertTrue(fromMptcp.isMptcp(), "accepted from an MPTCP client");
+            assertTrue(fromMptcp.isMultipath());
+            assertWitnessedMptcp(fromTcp, false);
+            assertFalse(fromTcp.isMptcp(), "accepted from a TCP client: the kernel gave a TCP socket");
+            assertFalse(fromTcp.isMultipath());
         }
+    }
+
+    /** SO_PROTOCOL of the accepted socket's descriptor, and whether {@code ss -M} lists its connection. */
+    private static void assertWitnessedMptcp(StreamSocket accepted, boolean mptcp) throws IOException {
+        int fd = accepted.fd.number();
+        assertEquals(mptcp ? Linux.IPPROTO_MPTCP() : Linux.IPPROTO_TCP(),
+                AttachedSocket.intOption(fd, Linux.SOL_SOCKET(), Linux.SO_PROTOCOL()), "SO_PROTOCOL of fd " + fd);
+        int local = accepted.localAddress().getPort();
+        int remote = accepted.remoteAddress().getPort();
+        String listed = Commands.run("ss", "-MnaH", "sport", "= :" + local, "and", "dport", "= :" + remote);
+        assertEquals(mptcp, !listed.isBlank(),
+                "ss -M " + (mptcp ? "does not list" : "lists") + " the connection :" + local + " <- :" + remote + ":\n" + listed);
     }
 
     @Test

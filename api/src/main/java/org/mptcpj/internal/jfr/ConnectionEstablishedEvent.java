@@ -51,7 +51,7 @@ final class ConnectionEstablishedEvent extends PeerEvent {
         }
         if (!s.isMptcp()) {
             fallback = s.mptcpRefusal().map(r -> "the kernel refused MPTCP: " + r)
-                    .orElse("TCP socket (MptcpPolicy.DISABLED)");
+                    .orElse("TCP socket (MptcpPolicy.DISABLED, or accepted from a client that did not ask for MPTCP)");
         } else if (!multipath) {
             fallback = "the peer did not negotiate MPTCP (no MP_CAPABLE answer, or a middlebox removed it): fell back to TCP";
         }

@@ -46,6 +46,10 @@ import org.openjdk.jmh.annotations.TearDown;
  *       per accepted connection.</li>
  *   <li>{@code echo}: 64-byte request/response round trip on one connection, Netty's own TCP
  *       channels against MPTCP channels from the library (attached, keepalive off).</li>
+ *   <li>{@code nioAccept}: the same question for a plain NIO server on one thread: an MPTCP client
+ *       connects, the {@code MptcpChannels} listener accepts (with or without
+ *       {@link AttachedSocket#attach(java.nio.channels.NetworkChannel)} and its release), both close,
+ *       the client with a reset so that no TIME_WAIT piles up.</li>
  * </ul>
  * Run: {@code ./build mvn -pl netty -am test-compile dependency:build-classpath -Dmdep.outputFile=cp.txt}, then
  * {@code java --enable-native-access=ALL-UNNAMED --add-exports java.base/sun.nio.ch=ALL-UNNAMED
@@ -130,6 +134,41 @@ public class NettyBenchmark {
         boolean mptcp = a.isMptcp();
         a.close();
         return mptcp;
+    }
+
+    /** An NIO listener over MPTCP whose accepted channels are attached to, or not. */
+    @State(Scope.Benchmark)
+    public static class NioAcceptState {
+        @Param({"false", "true"})
+        public boolean attach;
+        java.nio.channels.ServerSocketChannel listener;
+
+        @Setup(Level.Trial)
+        public void setup() throws Exception {
+            listener = MptcpChannels.openServerSocketChannel(MptcpPolicy.REQUIRED, StandardProtocolFamily.INET);
+            listener.bind(LOOPBACK, 64);
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() throws Exception {
+            listener.close();
+        }
+    }
+
+    @Benchmark
+    public boolean nioAccept(NioAcceptState s) throws Exception {
+        try (SocketChannel c = MptcpChannels.openSocketChannel(MptcpPolicy.REQUIRED, StandardProtocolFamily.INET)) {
+            c.setOption(java.net.StandardSocketOptions.SO_LINGER, 0);
+            c.connect(s.listener.getLocalAddress());
+            try (SocketChannel accepted = s.listener.accept()) {
+                if (!s.attach) {
+                    return accepted.isConnected();
+                }
+                try (AttachedSocket a = AttachedSocket.attach(accepted)) {
+                    return a.isMptcp();
+                }
+            }
+        }
     }
 
     /** A connected Netty client and echo server, over TCP (Netty's own) or MPTCP (the library). */
