@@ -238,10 +238,10 @@ def virtual_threads(path):
         why = ", ".join(f"{w}: {v}" for v, w in verdicts if v != "met")
         shown = {"met": "met", "not met": "**not met**", "undecidable": "*undecidable*"}[verdict]
         rows.append(f"| {n:,} | {len(pairs)} | " + " | ".join(cells) + f" | {shown}" + (f" ({why})" if why else "") + " |")
-        lib_cpu.append((n, med(lib, 3)))
+        lib_cpu.append((n, med(lib, 3), med(jdk, 3)))
     if not rows:
         return ""
-    (n0, c0), (n1, c1) = lib_cpu[0], lib_cpu[-1]
+    (n0, c0, j0), (n1, c1, j1) = lib_cpu[0], lib_cpu[-1]
     flat = c1 <= CPU_FLAT * c0
     return ("\nVirtual threads at scale (VirtualThreadWakeupBenchmark; library / JDK, each the median over the "
             "rounds, the stacks alternating first and second; then library/JDK per round: median (min–max); "
@@ -249,7 +249,8 @@ def virtual_threads(path):
             "| connections | rounds | wake-up median | wake-up p99 | messages/s | CPU per message | verdict |\n"
             "|---|---|---|---|---|---|---|\n" + "\n".join(rows) + "\n\n"
             f"CPU per message, library: {c0:.2f} µs at {n0:,} connections, {c1:.2f} µs at {n1:,} "
-            f"({c1 / c0:.2f}×; flat, i.e. ≤ {CPU_FLAT}×: {'met' if flat else '**not met**'})\n")
+            f"({c1 / c0:.2f}×; flat, i.e. ≤ {CPU_FLAT}×: {'met' if flat else '**not met**'}); "
+            f"the JDK: {j0:.2f} µs, {j1:.2f} µs ({j1 / j0:.2f}×)\n")
 
 
 def main():
