@@ -20,7 +20,9 @@ import org.mptcpj.error.ErrnoException;
  * <p>jextract's generated wrappers do not capture {@code errno}, and reading it after the call is
  * unreliable on the JVM (the runtime may make other calls in between), so each handle here is built
  * from the generated function's address and descriptor plus
- * {@link Linker.Option#captureCallState(String...) captureCallState("errno")}.
+ * {@link Linker.Option#captureCallState(String...) captureCallState("errno")}. One exception:
+ * {@code setsockopt(2)}, idempotent, first goes through a handle without capture and repeats only
+ * a failed call with it (see {@link #setsockopt(ThreadScratch, int, int, int, MemorySegment, int)}).
  *
  * <p>Convention: each method returns the call's result when it succeeds and {@code -errno} when it
  * fails, so callers branch on expected errors ({@code EAGAIN}, {@code EINPROGRESS}) without
