@@ -190,9 +190,10 @@ if [[ -n $watchdog_class ]]; then
   grep -q '^watchdog: ' "$out/watchdog.txt" || { log "$watchdog_class printed no 'watchdog: ' line"; exit 1; }
   report_args+=(--watchdog "$out/watchdog.txt")
 fi
-# Virtual threads at scale: the library's poller against the JDK's, one line per stack and count.
+# Virtual threads at scale: the library's poller against the JDK's, one line per round, stack and count
+# (full: 5 rounds, the stacks alternating first and second; quick: 1).
 if "$java_home/bin/jar" tf "$jar" | grep -q '^org/mptcpj/benchmarks/VirtualThreadWakeupBenchmark\.class$'; then
-  if [[ $quick == 1 ]]; then vt_args=(100,1000 300 3000); else vt_args=(100,1000,10000 2000 20000); fi
+  if [[ $quick == 1 ]]; then vt_args=(100,1000 300 3000 1); else vt_args=(100,1000,10000 2000 50000 5); fi
   log "virtual threads at scale: ${vt_args[*]} (at $(( $(date +%s) - start )) s)"
   "$java" --enable-native-access=ALL-UNNAMED -cp "$jar" org.mptcpj.benchmarks.VirtualThreadWakeupBenchmark "${vt_args[@]}" \
       >"$out/vthreads.txt" 2>"$out/vthreads.log" || { tail -n 40 "$out/vthreads.log" >&2; log "VirtualThreadWakeupBenchmark failed"; exit 1; }

@@ -125,8 +125,9 @@ abstract sealed class OptionCodec<T> {
                 throw new IllegalArgumentException(option + ": null duration");
             }
             boolean seconds = unitNanos == 1_000_000_000L;
-            // Whole units only (unitNanos is 10^6 or 10^9), checked without allocating.
-            if (value.isNegative() || value.getNano() % unitNanos != 0) {
+            // Whole units only (unitNanos is 10^6 or 10^9), checked without allocating; for seconds
+            // without the division (getNano() is below 10^9), which a setsockopt would otherwise pay.
+            if (value.isNegative() || (seconds ? value.getNano() != 0 : value.getNano() % unitNanos != 0)) {
                 throw new IllegalArgumentException(option + ": " + value + " is not a whole, non-negative number of "
                         + (seconds ? "seconds" : "milliseconds"));
             }

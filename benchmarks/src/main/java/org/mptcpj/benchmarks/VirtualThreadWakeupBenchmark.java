@@ -45,11 +45,20 @@ import org.mptcpj.socket.StreamSocket;
  *     over the throughput phase, divided by the messages.
  * </ul>
  *
+ * <p><b>Rounds.</b> Each N is measured in several rounds, the two stacks in alternating order
+ * (library first in even rounds, the JDK first in odd ones), so a round is a pair measured seconds
+ * apart and neither stack always runs first. With one short warm-up and the library always first,
+ * the first measurement (the library at 100 connections) ran about a quarter slower than the same
+ * measurement repeated right after it (about twice as many methods were still being JIT-compiled
+ * during it as during later ones), which alone made the library "lose" at 100 connections. The
+ * warm-up now runs each stack twice with the full message counts.
+ *
  * <p>Run, after {@code ./build mvn -B -q -DskipTests -Dmaven.test.skip=true install -pl benchmarks -am}:
  * {@code java --enable-native-access=ALL-UNNAMED -cp 'benchmarks/target/mptcpj-benchmarks.jar:benchmarks/target/lib/*'
- * org.mptcpj.benchmarks.VirtualThreadWakeupBenchmark [connections,...] [latency messages] [throughput messages]}
- * (defaults {@code 100,10000 2000 20000}). Prints to stdout a header and one line per stack and N:
- * {@code stack connections median_us p99_us msgs_per_s cpu_us_per_msg}.
+ * org.mptcpj.benchmarks.VirtualThreadWakeupBenchmark [connections,...] [latency messages] [throughput messages] [rounds]}
+ * (defaults {@code 100,10000 2000 20000 3}). Prints to stdout a header and one line per round, stack and N:
+ * {@code stack connections median_us p99_us msgs_per_s cpu_us_per_msg}; within an N, the k-th line of
+ * each stack belong to round k.
  */
 public final class VirtualThreadWakeupBenchmark {
     private static final int MESSAGE = 8;
@@ -85,24 +94,32 @@ public final class VirtualThreadWakeupBenchmark {
         int[] counts = Arrays.stream((args.length > 0 ? args[0] : "100,10000").split(",")).mapToInt(Integer::parseInt).toArray();
         int latencyMessages = args.length > 1 ? Integer.parseInt(args[1]) : 2000;
         int throughputMessages = args.length > 2 ? Integer.parseInt(args[2]) : 20000;
+        int rounds = args.length > 3 ? Integer.parseInt(args[3]) : 3;
         try (NetdevBacklog backlog = NetdevBacklog.atLeast(1000)) {
-            for (Stack stack : List.of(new Library(), new Jdk())) { // warm-up (JIT), not printed
-                try (stack) {
-                    run(stack, 100, 1000, 10000, false);
-                }
+            for (int w = 0; w < 2; w++) { // warm-up (JIT), not printed
+                round(w, 100, latencyMessages, throughputMessages, false);
             }
             System.out.println("stack connections median_us p99_us msgs_per_s cpu_us_per_msg");
             for (int n : counts) {
-                for (Stack stack : List.of(new Library(), new Jdk())) {
-                    try (stack) {
-                        run(stack, n, latencyMessages, throughputMessages, true);
-                    }
-                    System.gc();
-                    Thread.sleep(500);
+                for (int r = 0; r < rounds; r++) {
+                    round(r, n, latencyMessages, throughputMessages, true);
                 }
             }
         }
         System.exit(0);
+    }
+
+    /** Both stacks, one after the other: the library first in even rounds, the JDK first in odd ones. */
+    private static void round(int round, int n, int latencyMessages, int throughputMessages, boolean print)
+            throws Exception {
+        List<Stack> stacks = round % 2 == 0 ? List.of(new Library(), new Jdk()) : List.of(new Jdk(), new Library());
+        for (Stack stack : stacks) {
+            try (stack) {
+                run(stack, n, latencyMessages, throughputMessages, print);
+            }
+            System.gc();
+            Thread.sleep(500);
+        }
     }
 
     private static void run(Stack stack, int n, int latencyMessages, int throughputMessages, boolean print)

@@ -20,7 +20,9 @@ import org.mptcpj.error.ErrnoException;
  * <p>jextract's generated wrappers do not capture {@code errno}, and reading it after the call is
  * unreliable on the JVM (the runtime may make other calls in between), so each handle here is built
  * from the generated function's address and descriptor plus
- * {@link Linker.Option#captureCallState(String...) captureCallState("errno")}.
+ * {@link Linker.Option#captureCallState(String...) captureCallState("errno")}. One exception:
+ * {@code setsockopt(2)}, idempotent, first goes through a handle without capture and repeats only
+ * a failed call with it (see {@link #setsockopt(ThreadScratch, int, int, int, MemorySegment, int)}).
  *
  * <p>Convention: each method returns the call's result when it succeeds and {@code -errno} when it
  * fails, so callers branch on expected errors ({@code EAGAIN}, {@code EINPROGRESS}) without
@@ -58,6 +60,8 @@ public final class Sys {
     private static final MethodHandle GETSOCKNAME = capture("getsockname", getsockname$descriptor());
     private static final MethodHandle GETPEERNAME = capture("getpeername", getpeername$descriptor());
     private static final MethodHandle SETSOCKOPT = capture("setsockopt", setsockopt$descriptor());
+    /** Without errno capture: the success path of {@link #setsockopt(ThreadScratch, int, int, int, MemorySegment, int)}. */
+    private static final MethodHandle SETSOCKOPT_UNCAPTURED = LINKER.downcallHandle(symbol("setsockopt"), setsockopt$descriptor());
     private static final MethodHandle GETSOCKOPT = capture("getsockopt", getsockopt$descriptor());
     private static final MethodHandle POLL = capture("poll", poll$descriptor());
     private static final MethodHandle EPOLL_CREATE1 = capture("epoll_create1", epoll_create1$descriptor());
@@ -445,10 +449,20 @@ public final class Sys {
         }
     }
 
-    /** {@link #setsockopt} with the caller's scratch (one lookup per call). */
+    /**
+     * {@link #setsockopt} with the caller's scratch (one lookup per call). The call is made without
+     * errno capture, which costs about 10 ns a downcall (TransitionBenchmark); only a failed call is
+     * made again, capturing errno. That is safe because setting an option to a value is idempotent:
+     * a failed {@code setsockopt(2)} changed nothing, so the repeated call fails the same way (or,
+     * after a transient {@code ENOMEM}, succeeds, and then the option is set once).
+     */
     public int setsockopt(ThreadScratch sc, int fd, int level, int name, MemorySegment value, int len) {
-        MemorySegment st = sc.callState;
         try {
+            int r = (int) SETSOCKOPT_UNCAPTURED.invokeExact(fd, level, name, value, len);
+            if (r >= 0) {
+                return r;
+            }
+            MemorySegment st = sc.callState;
             return result((int) SETSOCKOPT.invokeExact(st, fd, level, name, value, len), st);
         } catch (Throwable t) {
             throw unexpected(t);
