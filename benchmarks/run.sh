@@ -4,6 +4,8 @@
 #   benchmarks/run.sh           full run (6 C/Java pairs per row: 2 forks x 3 iterations)
 #   benchmarks/run.sh --quick   short run (under 2 minutes): checks that everything runs; numbers
 #                               and verdicts are printed but never fail the run
+#   benchmarks/run.sh [--quick] --only Bulk   only these JMH classes (Bulk|PingPong: the stems of
+#                               *Benchmark), their rows alone; no strace counts, no programs
 #
 # Builds the benchmarks (../build mvn ... install -pl benchmarks -am), compiles c/reference.c
 # (gcc -O2), then:
@@ -23,17 +25,21 @@
 # Exits non-zero only if something fails to build or run; it never judges timings.
 set -euo pipefail
 
+log() { echo "run.sh: $*" >&2; }
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
-quick=0
-case "${1:-}" in
-  --quick) quick=1 ;;
-  "") ;;
-  *) sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
-esac
+quick=0 only=""
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --quick) quick=1 ;;
+    --only) [[ $# -ge 2 && $2 =~ ^[A-Za-z0-9|]+$ ]] || { log "--only wants CLASS[|CLASS...], e.g. Bulk"; exit 2; }
+      only=$2; shift ;;
+    *) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+  esac
+  shift
+done
 
 out="$here/target/report"
-log() { echo "run.sh: $*" >&2; }
 start=$(date +%s)
 
 # ---- build -----------------------------------------------------------------------------------
@@ -164,7 +170,10 @@ strace_c() { # ROW C-NAME
     report_args+=(--strace "$row:c:$((2 * n)):$out/strace-$row-c-$n.txt")
   done
 }
-if command -v strace >/dev/null; then
+if [[ -n $only ]]; then
+  log "--only $only: no system-call counts, no watchdog or virtual-thread programs"
+  skip+=(--skip "strace=not run with --only")
+elif command -v strace >/dev/null; then
   log "counting system calls (strace -c): ping-pong and connection setup, MPTCP, $ops operations (at $(( $(date +%s) - start )) s)"
   strace_api pingpong
   strace_c pingpong pingpong64.mptcp
@@ -183,7 +192,7 @@ qarg=()
 # The watchdog's CPU share at rest: prints one line, "watchdog: N % of one core".
 watchdog_class=$("$java_home/bin/jar" tf "$jar" | sed -n 's|^\(org/mptcpj/benchmarks/WatchdogCpu[A-Za-z0-9]*\)\.class$|\1|p' | tr / .)
 watchdog_class=${watchdog_class%%$'\n'*}
-if [[ -n $watchdog_class ]]; then
+if [[ -n $watchdog_class && -z $only ]]; then
   log "watchdog: $watchdog_class (at $(( $(date +%s) - start )) s)"
   "$java" --enable-native-access=ALL-UNNAMED -cp "$jar" "$watchdog_class" "${qarg[@]}" \
       >"$out/watchdog.txt" 2>"$out/watchdog.log" || { tail -n 40 "$out/watchdog.log" >&2; log "$watchdog_class failed"; exit 1; }
@@ -191,7 +200,7 @@ if [[ -n $watchdog_class ]]; then
   report_args+=(--watchdog "$out/watchdog.txt")
 fi
 # Virtual threads at scale: the library's poller against the JDK's, one line per stack and count.
-if "$java_home/bin/jar" tf "$jar" | grep -q '^org/mptcpj/benchmarks/VirtualThreadWakeupBenchmark\.class$'; then
+if [[ -z $only ]] && "$java_home/bin/jar" tf "$jar" | grep -q '^org/mptcpj/benchmarks/VirtualThreadWakeupBenchmark\.class$'; then
   if [[ $quick == 1 ]]; then vt_args=(100,1000 300 3000); else vt_args=(100,1000,10000 2000 20000); fi
   log "virtual threads at scale: ${vt_args[*]} (at $(( $(date +%s) - start )) s)"
   "$java" --enable-native-access=ALL-UNNAMED -cp "$jar" org.mptcpj.benchmarks.VirtualThreadWakeupBenchmark "${vt_args[@]}" \
@@ -223,6 +232,10 @@ runs=(
 )
 for r in "${runs[@]}"; do
   read -r name classes where <<<"$r"
+  if [[ -n $only ]]; then # the classes of this run that --only names
+    classes=$(tr '|' '\n' <<<"$classes" | grep -xF -f <(tr '|' '\n' <<<"$only") | paste -sd '|' || true)
+    [[ -n $classes ]] || continue
+  fi
   if [[ $where == two ]]; then
     [[ ${#run_two[@]} -gt 0 ]] || continue
     runner=("${run_two[@]}")
@@ -244,6 +257,7 @@ echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$out/machine
 # ---- report ----------------------------------------------------------------------------------
 qflag=()
 [[ $quick == 1 ]] && qflag=(--quick)
+[[ -z $only ]] || qflag+=(--only "$only")
 python3 "$here/report.py" "${jmh_files[@]}" --pairs "$out/pairs.txt" "${report_args[@]}" "${skip[@]}" "${qflag[@]}" \
     --machine "$out/machine.txt" --out "$out/report.md"
 log "report: $out/report.md ($(( $(date +%s) - start )) s)"
