@@ -184,6 +184,7 @@ else
   skip+=(--skip "strace=strace is not installed")
 fi
 
+if [[ -z $only ]]; then # (--only: no programs)
 # ---- programs of the watchdog and the poller, if the jar has them ----------------------------
 # Both run in the first network namespace: they raise net.core.netdev_max_backlog (global, absent
 # from other namespaces) for their bursts of loopback packets.
@@ -192,7 +193,7 @@ qarg=()
 # The watchdog's CPU share at rest: prints one line, "watchdog: N % of one core".
 watchdog_class=$("$java_home/bin/jar" tf "$jar" | sed -n 's|^\(org/mptcpj/benchmarks/WatchdogCpu[A-Za-z0-9]*\)\.class$|\1|p' | tr / .)
 watchdog_class=${watchdog_class%%$'\n'*}
-if [[ -n $watchdog_class && -z $only ]]; then
+if [[ -n $watchdog_class ]]; then
   log "watchdog: $watchdog_class (at $(( $(date +%s) - start )) s)"
   "$java" --enable-native-access=ALL-UNNAMED -cp "$jar" "$watchdog_class" "${qarg[@]}" \
       >"$out/watchdog.txt" 2>"$out/watchdog.log" || { tail -n 40 "$out/watchdog.log" >&2; log "$watchdog_class failed"; exit 1; }
@@ -200,13 +201,14 @@ if [[ -n $watchdog_class && -z $only ]]; then
   report_args+=(--watchdog "$out/watchdog.txt")
 fi
 # Virtual threads at scale: the library's poller against the JDK's, one line per stack and count.
-if [[ -z $only ]] && "$java_home/bin/jar" tf "$jar" | grep -q '^org/mptcpj/benchmarks/VirtualThreadWakeupBenchmark\.class$'; then
+if "$java_home/bin/jar" tf "$jar" | grep -q '^org/mptcpj/benchmarks/VirtualThreadWakeupBenchmark\.class$'; then
   if [[ $quick == 1 ]]; then vt_args=(100,1000 300 3000); else vt_args=(100,1000,10000 2000 20000); fi
   log "virtual threads at scale: ${vt_args[*]} (at $(( $(date +%s) - start )) s)"
   "$java" --enable-native-access=ALL-UNNAMED -cp "$jar" org.mptcpj.benchmarks.VirtualThreadWakeupBenchmark "${vt_args[@]}" \
       >"$out/vthreads.txt" 2>"$out/vthreads.log" || { tail -n 40 "$out/vthreads.log" >&2; log "VirtualThreadWakeupBenchmark failed"; exit 1; }
   report_args+=(--vthreads "$out/vthreads.txt")
 fi
+fi # --only
 
 # ---- JMH, each measured iteration after its C twin -------------------------------------------
 if [[ $quick == 1 ]]; then
