@@ -81,6 +81,10 @@ public class CReference {
         keyPrefix = (key + " ").getBytes(StandardCharsets.UTF_8);
         pairs = new FileOutputStream(PAIRS, true);
         process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        // A first exchange that measures nothing (an empty name), so that the first measured
+        // iteration does not pay for the first use of the pipes.
+        exchange(new byte[] {'\n'});
+        pairs.write(keyPrefix, 0, 0);
     }
 
     /**
@@ -93,10 +97,25 @@ public class CReference {
         if (process == null || iteration.getType() != IterationType.MEASUREMENT) {
             return;
         }
+        int n = exchange(request);
+        int line = n - 2; // the result line with its newline
+        if (line <= request.length || !Arrays.equals(answer, 0, request.length - 1, request, 0, request.length - 1)
+                || answer[request.length - 1] != ' ') {
+            throw new IllegalStateException("C twin " + twin + " measured nothing: " + new String(answer, 0, n, StandardCharsets.UTF_8));
+        }
+        pairs.write(keyPrefix);
+        pairs.write(answer, 0, line);
+    }
+
+    /**
+     * Sends one request line to the twin and reads its answer into {@link #answer}:
+     * {@code "<name> <value> <unit>\n.\n"}, or {@code ".\n"} if the name measured nothing
+     * (reference.c's serve()). {@return the answer's length}
+     */
+    private int exchange(byte[] line) throws IOException {
         OutputStream to = process.getOutputStream();
-        to.write(request);
+        to.write(line);
         to.flush();
-        // The answer: "<name> <value> <unit>\n.\n", or ".\n" if the name measured nothing (reference.c's serve()).
         InputStream from = process.getInputStream();
         int n = 0;
         while (!endsWithDotLine(n)) {
@@ -106,13 +125,7 @@ public class CReference {
             }
             n += r;
         }
-        int line = n - 2; // the result line with its newline
-        if (line <= request.length || !Arrays.equals(answer, 0, request.length - 1, request, 0, request.length - 1)
-                || answer[request.length - 1] != ' ') {
-            throw new IllegalStateException("C twin " + twin + " measured nothing: " + new String(answer, 0, n, StandardCharsets.UTF_8));
-        }
-        pairs.write(keyPrefix);
-        pairs.write(answer, 0, line);
+        return n;
     }
 
     /** Whether the first {@code n} bytes of the answer end with the line ".". */
