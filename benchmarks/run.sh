@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Latency and throughput of the API against the C floor and the JDK, in one run.
 #
-#   benchmarks/run.sh           full run (6 C/Java pairs per row: 2 forks x 3 iterations)
+#   benchmarks/run.sh           full run (6 C/Java pairs per row: 2 forks x 3 iterations; bulk 12)
 #   benchmarks/run.sh --quick   short run (under 2 minutes): checks that everything runs; numbers
 #                               and verdicts are printed but never fail the run
+#   benchmarks/run.sh [--quick] --only Bulk   only these JMH classes (Bulk|PingPong: the stems of
+#                               *Benchmark), their rows alone; no strace counts, no programs
 #
 # Builds the benchmarks (../build mvn ... install -pl benchmarks -am), compiles c/reference.c
 # (gcc -O2), then:
@@ -23,17 +25,21 @@
 # Exits non-zero only if something fails to build or run; it never judges timings.
 set -euo pipefail
 
+log() { echo "run.sh: $*" >&2; }
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
-quick=0
-case "${1:-}" in
-  --quick) quick=1 ;;
-  "") ;;
-  *) sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
-esac
+quick=0 only=""
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --quick) quick=1 ;;
+    --only) [[ $# -ge 2 && $2 =~ ^[A-Za-z0-9|]+$ ]] || { log "--only wants CLASS[|CLASS...], e.g. Bulk"; exit 2; }
+      only=$2; shift ;;
+    *) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+  esac
+  shift
+done
 
 out="$here/target/report"
-log() { echo "run.sh: $*" >&2; }
 start=$(date +%s)
 
 # ---- build -----------------------------------------------------------------------------------
@@ -164,7 +170,10 @@ strace_c() { # ROW C-NAME
     report_args+=(--strace "$row:c:$((2 * n)):$out/strace-$row-c-$n.txt")
   done
 }
-if command -v strace >/dev/null; then
+if [[ -n $only ]]; then
+  log "--only $only: no system-call counts, no watchdog or virtual-thread programs"
+  skip+=(--skip "strace=not run with --only")
+elif command -v strace >/dev/null; then
   log "counting system calls (strace -c): ping-pong and connection setup, MPTCP, $ops operations (at $(( $(date +%s) - start )) s)"
   strace_api pingpong
   strace_c pingpong pingpong64.mptcp
@@ -175,6 +184,7 @@ else
   skip+=(--skip "strace=strace is not installed")
 fi
 
+if [[ -z $only ]]; then # (--only: no programs)
 # ---- programs of the watchdog and the poller, if the jar has them ----------------------------
 # Both run in the first network namespace: they raise net.core.netdev_max_backlog (global, absent
 # from other namespaces) for their bursts of loopback packets.
@@ -199,6 +209,7 @@ if "$java_home/bin/jar" tf "$jar" | grep -q '^org/mptcpj/benchmarks/VirtualThrea
       >"$out/vthreads.txt" 2>"$out/vthreads.log" || { tail -n 40 "$out/vthreads.log" >&2; log "VirtualThreadWakeupBenchmark failed"; exit 1; }
   report_args+=(--vthreads "$out/vthreads.txt")
 fi
+fi # --only
 
 # ---- JMH, each measured iteration after its C twin -------------------------------------------
 if [[ $quick == 1 ]]; then
@@ -217,13 +228,23 @@ log "JMH ${jmh_opts[*]} -prof gc; each measured iteration after its C twin"
 jmh_files=()
 # What the benchmarks' @Fork annotations give their forks, for -f 0.
 jvm_args=(--enable-native-access=ALL-UNNAMED --add-exports=java.base/sun.nio.ch=ALL-UNNAMED)
-# name, benchmark classes, namespace
+# name, benchmark classes, namespace[, measured iterations per fork in a full run instead of 3]
+# Bulk gets 6 (12 pairs per row): a 200 ms MPTCP stall of the kernel's (BENCHMARKS.md) moves a
+# 1 s pair by up to 20 %, on either side; and JMH runs the trial's setup and teardown, which
+# allocate, inside the first and last iteration of a fork, which the median B/op then outvotes.
 runs=(
-  "main Transition|Option|FfmFloor|Keepalive|Info|InfoFloor|PingPong|Bulk|Connect main"
+  "main Transition|Option|FfmFloor|Keepalive|Info|InfoFloor|PingPong|Connect main"
+  "bulk Bulk main 6"
   "2sf TwoSubflow two"
 )
 for r in "${runs[@]}"; do
-  read -r name classes where <<<"$r"
+  read -r name classes where iterations <<<"$r"
+  opts=("${jmh_opts[@]}")
+  [[ $quick == 1 || -z $iterations ]] || opts=(-f 2 -wi 3 -w 1s -i "$iterations" -r 1s)
+  if [[ -n $only ]]; then # the classes of this run that --only names
+    classes=$(tr '|' '\n' <<<"$classes" | grep -xF -f <(tr '|' '\n' <<<"$only") | paste -sd '|' || true)
+    [[ -n $classes ]] || continue
+  fi
   if [[ $where == two ]]; then
     [[ ${#run_two[@]} -gt 0 ]] || continue
     runner=("${run_two[@]}")
@@ -234,7 +255,7 @@ for r in "${runs[@]}"; do
   # -Djmh.ignoreLock: JMH's lock file in /tmp only stops a second run on the same machine (another
   # worktree's, in other namespaces) from starting; that load is a shared machine's noise, which the
   # C/Java pairs are there to absorb.
-  "${runner[@]}" "$java" -Djmh.ignoreLock=true "${jvm_args[@]}" -jar "$jar" "\\.(${classes//|/Benchmark|}Benchmark)\\." "${jmh_opts[@]}" \
+  "${runner[@]}" "$java" -Djmh.ignoreLock=true "${jvm_args[@]}" -jar "$jar" "\\.(${classes//|/Benchmark|}Benchmark)\\." "${opts[@]}" \
       -foe true -prof gc -rf json -rff "$out/jmh-$name.json" >"$out/jmh-$name.log" 2>&1 \
     || { tail -n 60 "$out/jmh-$name.log" >&2; log "JMH failed (log: $out/jmh-$name.log)"; exit 1; }
   jmh_files+=(--jmh "$out/jmh-$name.json")
@@ -245,6 +266,7 @@ echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$out/machine
 # ---- report ----------------------------------------------------------------------------------
 qflag=()
 [[ $quick == 1 ]] && qflag=(--quick)
+[[ -z $only ]] || qflag+=(--only "$only")
 python3 "$here/report.py" "${jmh_files[@]}" --pairs "$out/pairs.txt" "${report_args[@]}" "${skip[@]}" "${qflag[@]}" \
     --machine "$out/machine.txt" --out "$out/report.md"
 log "report: $out/report.md ($(( $(date +%s) - start )) s)"

@@ -5,16 +5,17 @@
  *   ./reference [--quick] [--rounds R] [--count N] [--only GROUP | --name NAME] [--peer IPV4:PORT]
  *   ./reference --two-subflows
  *   ./reference --sink PORT
+ *   ./reference [--quick] [--rounds R] [--peer IPV4:PORT] --serve     (names on stdin, see serve())
  *
  * Prints one line per measurement, "<name> <value> <unit>" (unit ns/op or MB/s); lines starting
  * with '#' are comments. Every measurement runs ROUNDS rounds (5; --rounds) of N iterations (N per
  * measurement, a tenth with --quick, exactly --count if given) after one warm-up round of the same
  * length, and reports the median round. Exits non-zero if a call fails.
  *
- * run.sh does not run this program itself for the timings: the JMH benchmarks run it (CTwin.java,
- * "--name NAME --rounds 1") right before each of their measured iterations, so that C and Java
- * alternate (C, Java, C, Java...) and every Java iteration has its own C twin measured moments
- * before. run.sh runs it under strace (with --count) to count system calls per operation.
+ * run.sh does not run this program itself for the timings: the JMH benchmarks run it (CReference.java,
+ * "--serve --rounds 1", one process per trial, told a NAME before each of their measured
+ * iterations) so that C and Java alternate (C, Java, C, Java...) and every Java iteration has its
+ * own C twin measured moments before. run.sh runs it under strace (with --count) to count system calls per operation.
  *
  * Everything happens on 127.0.0.1, except bulk with --peer: then the writer connects to a sink
  * ("--sink PORT", another instance of this program, in another network namespace at the far end
@@ -387,14 +388,22 @@ static _Noreturn void serve_sink(int port) {
     }
 }
 
-static void bulk(const char *name, int proto, long chunks) {
+/*
+ * Bulk writes 64 KiB chunks for a time, not a count, as long as a JMH iteration (1 s; 0.2 s with
+ * --quick), unless --count: on kernel 6.18 the MPTCP sender now and then waits 200 ms for a
+ * DATA_ACK the receiver has no reason to send until the MPTCP retransmit timer fires (its
+ * TCP_RTO_MIN while the subflow has nothing in flight). A C round of 8,000 chunks lasted 0.4 s:
+ * C met those stalls half as often as a Java iteration did, which a median of per-pair ratios
+ * turned into a bias against Java. With equal windows both sides are as exposed.
+ */
+static void bulk(const char *name, int proto) {
     if (!wanted(name)) return;
+    uint64_t window = scale > 1 ? 200000000u : 1000000000u;
     struct pair p = {.server = -1, .listener = -1};
     pthread_t t;
     char *buf = malloc(CHUNK);
     double v[32];
     memset(buf, 'x', CHUNK);
-    chunks = iterations(chunks);
     if (peer.sin_family) {
         p.client = new_socket(proto);
         if (connect(p.client, (struct sockaddr *)&peer, sizeof peer) < 0) die("connect to the sink");
@@ -404,9 +413,14 @@ static void bulk(const char *name, int proto, long chunks) {
         if (pthread_create(&t, NULL, drain, &p.server) != 0) die("pthread_create");
     }
     for (int r = -1; r < rounds; r++) {
-        uint64_t t0 = now_ns();
-        for (long i = 0; i < chunks; i++) write_fully(p.client, buf, CHUNK);
-        if (r >= 0) v[r] = (double)chunks * CHUNK / 1e6 / ((double)(now_ns() - t0) / 1e9);
+        uint64_t t0 = now_ns(), t1 = t0;
+        long n = 0;
+        while (count > 0 ? n < count : t1 - t0 < window) {
+            write_fully(p.client, buf, CHUNK);
+            n++;
+            t1 = now_ns();
+        }
+        if (r >= 0) v[r] = (double)n * CHUNK / 1e6 / ((double)(t1 - t0) / 1e9);
     }
     printf("%s %.1f MB/s\n", name, median(v, rounds));
     fflush(stdout);
@@ -513,37 +527,8 @@ static void parse_peer(const char *arg) {
     peer.sin_port = htons((uint16_t)port);
 }
 
-int main(int argc, char **argv) {
-    int two = 0;
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--quick") == 0) {
-            scale = 10;
-            rounds = 3;
-        } else if (strcmp(argv[i], "--two-subflows") == 0) {
-            two = 1;
-        } else if (strcmp(argv[i], "--only") == 0 && i + 1 < argc) {
-            only = argv[++i];
-        } else if (strcmp(argv[i], "--name") == 0 && i + 1 < argc) {
-            exact = argv[++i];
-        } else if (strcmp(argv[i], "--rounds") == 0 && i + 1 < argc) {
-            rounds = atoi(argv[++i]);
-            if (rounds < 1 || rounds > 32) { fprintf(stderr, "reference: --rounds 1..32\n"); return 2; }
-        } else if (strcmp(argv[i], "--count") == 0 && i + 1 < argc) {
-            count = atol(argv[++i]);
-        } else if (strcmp(argv[i], "--peer") == 0 && i + 1 < argc) {
-            parse_peer(argv[++i]);
-        } else if (strcmp(argv[i], "--sink") == 0 && i + 1 < argc) {
-            serve_sink(atoi(argv[++i]));
-        } else {
-            fprintf(stderr, "usage: %s [--quick] [--rounds R] [--count N] [--only GROUP | --name NAME] [--peer IPV4:PORT]\n"
-                    "       %s --two-subflows\n       %s --sink PORT\n"
-                    "GROUP: transition option keepalive info pingpong64 bulk connect\n", argv[0], argv[0], argv[0]);
-            return 2;
-        }
-    }
-    if (two || (exact && strcmp(exact, "info.mptcp_full_info.2sf") == 0)) return two_subflows();
-    printf("# mptcpj C reference: <name> <value> <unit>, median of %d rounds\n", rounds);
-
+/* Every measurement selected by --only/--name, in order; non-zero if one failed. */
+static int run_selected(void) {
     measure("transition.getppid", op_getppid, NULL, 1000000);
 
     int protos[2] = {IPPROTO_TCP, IPPROTO_MPTCP};
@@ -566,8 +551,65 @@ int main(int argc, char **argv) {
 
     pingpong("pingpong64.mptcp", IPPROTO_MPTCP, 20000);
     pingpong("pingpong64.tcp", IPPROTO_TCP, 20000);
-    bulk("bulk.mptcp", IPPROTO_MPTCP, 8000);
+    bulk("bulk.mptcp", IPPROTO_MPTCP); /* 1 s (0.2 s --quick) per round, or --count chunks */
     connection_setup("connect.mptcp", IPPROTO_MPTCP, 5000);
     connection_setup("connect.tcp", IPPROTO_TCP, 5000);
     return 0;
+}
+
+/*
+ * --serve: one twin process for a whole JMH trial (CReference.java). Reads a measurement name per
+ * line on stdin, runs it as "--name NAME" would and answers with its result line, then a line "."
+ * (a name measuring nothing answers only "."). Spawning a process for every measured iteration made
+ * the JVM allocate about 35 KB per iteration (400 KB the first time), which JMH's -prof gc counts
+ * against the benchmark (every thread's allocation in the iteration): 3-50 B/op on the bulk rows.
+ */
+static int serve(void) {
+    char line[128];
+    while (fgets(line, sizeof line, stdin)) {
+        line[strcspn(line, "\n")] = 0;
+        exact = line;
+        int r = strcmp(line, "info.mptcp_full_info.2sf") == 0 ? two_subflows() : run_selected();
+        if (r != 0) return r;
+        printf(".\n");
+        fflush(stdout);
+    }
+    return 0;
+}
+
+int main(int argc, char **argv) {
+    int two = 0, serving = 0;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--quick") == 0) {
+            scale = 10;
+            rounds = 3;
+        } else if (strcmp(argv[i], "--two-subflows") == 0) {
+            two = 1;
+        } else if (strcmp(argv[i], "--serve") == 0) {
+            serving = 1;
+        } else if (strcmp(argv[i], "--only") == 0 && i + 1 < argc) {
+            only = argv[++i];
+        } else if (strcmp(argv[i], "--name") == 0 && i + 1 < argc) {
+            exact = argv[++i];
+        } else if (strcmp(argv[i], "--rounds") == 0 && i + 1 < argc) {
+            rounds = atoi(argv[++i]);
+            if (rounds < 1 || rounds > 32) { fprintf(stderr, "reference: --rounds 1..32\n"); return 2; }
+        } else if (strcmp(argv[i], "--count") == 0 && i + 1 < argc) {
+            count = atol(argv[++i]);
+        } else if (strcmp(argv[i], "--peer") == 0 && i + 1 < argc) {
+            parse_peer(argv[++i]);
+        } else if (strcmp(argv[i], "--sink") == 0 && i + 1 < argc) {
+            serve_sink(atoi(argv[++i]));
+        } else {
+            fprintf(stderr, "usage: %s [--quick] [--rounds R] [--count N] [--only GROUP | --name NAME | --serve] [--peer IPV4:PORT]\n"
+                    "       %s --two-subflows\n       %s --sink PORT\n"
+                    "GROUP: transition option keepalive info pingpong64 bulk connect\n", argv[0], argv[0], argv[0]);
+            return 2;
+        }
+    }
+    if (serving) return serve();
+    if (two || (exact && strcmp(exact, "info.mptcp_full_info.2sf") == 0)) return two_subflows();
+    printf("# mptcpj C reference: <name> <value> <unit>, median of %d rounds\n", rounds);
+
+    return run_selected();
 }

@@ -60,6 +60,10 @@ public class BulkBenchmark {
             case "HEAP" -> ByteBuffer.allocate(CHUNK);
             default -> throw new IllegalArgumentException("buffer " + buffer);
         };
+        // The JVM's first close() starts the dead-peer watchdog (about 100 KB allocated): paid here,
+        // not in tearDown, which JMH runs inside the last measured iteration, whose B/op
+        // (-prof gc: every thread's allocation in the iteration) it would count.
+        StreamSocket.open(MptcpPolicy.REQUIRED, StandardProtocolFamily.INET).close();
         if (PEER != null) {
             client = StreamSocket.open(MptcpPolicy.REQUIRED, StandardProtocolFamily.INET);
             int colon = PEER.lastIndexOf(':');
