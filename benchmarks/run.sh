@@ -186,8 +186,8 @@ fi
 
 if [[ -z $only ]]; then # (--only: no programs)
 # ---- programs of the watchdog and the poller, if the jar has them ----------------------------
-# Both run in the first network namespace: they raise net.core.netdev_max_backlog (global, absent
-# from other namespaces) for their bursts of loopback packets.
+# Both run in the host's network namespace, over its loopback: they raise net.core.netdev_max_backlog
+# (global, and visible only in the initial namespace) for their bursts of loopback packets.
 qarg=()
 [[ $quick == 1 ]] && qarg=(--quick)
 # The watchdog's CPU share at rest: prints one line, "watchdog: N % of one core".
