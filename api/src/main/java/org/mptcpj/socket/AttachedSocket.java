@@ -143,7 +143,7 @@ public final class AttachedSocket implements AutoCloseable {
 
     private static AttachedSocket over(int dup, int fd, String owner, BooleanSupplier ownerOpen) throws IOException {
         String what = "fd " + fd + " (" + owner + ")";
-        int type = intOption(dup, Linux.SOL_SOCKET(), Linux.SO_TYPE());
+        int type = NativeSocket.intOption(dup, Linux.SOL_SOCKET(), Linux.SO_TYPE());
         if (type == -Linux.ENOTSOCK()) {
             throw new IllegalArgumentException("cannot attach to " + what + ": it is not a socket but "
                     + describe(dup) + " (getsockopt(SO_TYPE): ENOTSOCK)");
@@ -151,8 +151,8 @@ public final class AttachedSocket implements AutoCloseable {
         if (type < 0) {
             throw Sys.error("getsockopt(" + what + ", SO_TYPE)", type);
         }
-        int domain = checked(intOption(dup, Linux.SOL_SOCKET(), Linux.SO_DOMAIN()), what, "SO_DOMAIN");
-        int protocol = checked(intOption(dup, Linux.SOL_SOCKET(), Linux.SO_PROTOCOL()), what, "SO_PROTOCOL");
+        int domain = checked(NativeSocket.intOption(dup, Linux.SOL_SOCKET(), Linux.SO_DOMAIN()), what, "SO_DOMAIN");
+        int protocol = checked(NativeSocket.intOption(dup, Linux.SOL_SOCKET(), Linux.SO_PROTOCOL()), what, "SO_PROTOCOL");
         boolean inet = domain == Linux.AF_INET() || domain == Linux.AF_INET6();
         boolean stream = type == Linux.SOCK_STREAM()
                 && (protocol == Linux.IPPROTO_TCP() || protocol == Linux.IPPROTO_MPTCP());
@@ -162,7 +162,7 @@ public final class AttachedSocket implements AutoCloseable {
                     + " socket of family " + domain + " and protocol " + protocol
                     + "; only TCP and MPTCP stream sockets (AF_INET, AF_INET6) can be attached");
         }
-        boolean listening = checked(intOption(dup, Linux.SOL_SOCKET(), Linux.SO_ACCEPTCONN()),
+        boolean listening = checked(NativeSocket.intOption(dup, Linux.SOL_SOCKET(), Linux.SO_ACCEPTCONN()),
                 what, "SO_ACCEPTCONN") != 0;
         StreamSocket socket = StreamSocket.overDuplicate(SYS.guardDuplicate(dup), domain,
                 protocol == Linux.IPPROTO_MPTCP());
@@ -175,20 +175,6 @@ public final class AttachedSocket implements AutoCloseable {
             socket.setKeepalive(ownersKeepalive); // records it: re-applied on connect, watchdog on
         }
         return a;
-    }
-
-    /** {@return getsockopt(level, name) as an int, or the negative errno} */
-    static int intOption(int fd, int level, int name) {
-        ThreadScratch sc = ThreadScratch.acquire();
-        try {
-            MemorySegment value = sc.buffer();
-            MemorySegment len = sc.length();
-            len.set(ValueLayout.JAVA_INT, 0, Integer.BYTES);
-            int r = SYS.getsockopt(sc, fd, level, name, value, len);
-            return r < 0 ? r : value.get(ValueLayout.JAVA_INT, 0);
-        } finally {
-            sc.release();
-        }
     }
 
     private static int checked(int value, String what, String optionName) throws ErrnoException {

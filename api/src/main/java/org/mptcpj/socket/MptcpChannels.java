@@ -91,11 +91,11 @@ public final class MptcpChannels {
      */
     public static boolean replaceSocket(int fd, MptcpPolicy policy) throws IOException {
         java.util.Objects.requireNonNull(policy, "policy");
-        int domain = AttachedSocket.intOption(fd, Linux.SOL_SOCKET(), Linux.SO_DOMAIN());
+        int domain = NativeSocket.intOption(fd, Linux.SOL_SOCKET(), Linux.SO_DOMAIN());
         if (domain < 0) {
             throw Sys.error("getsockopt(fd " + fd + ", SO_DOMAIN)", domain);
         }
-        int protocol = AttachedSocket.intOption(fd, Linux.SOL_SOCKET(), Linux.SO_PROTOCOL());
+        int protocol = NativeSocket.intOption(fd, Linux.SOL_SOCKET(), Linux.SO_PROTOCOL());
         ProtocolFamily family = domain == Linux.AF_INET() ? StandardProtocolFamily.INET
                 : domain == Linux.AF_INET6() ? StandardProtocolFamily.INET6 : null;
         if (family == null || protocol != Linux.IPPROTO_TCP()) {
@@ -136,7 +136,7 @@ public final class MptcpChannels {
 
     /** Copies an int option the JDK may have set from its socket {@code from} to ours, {@code to}. */
     private static void copyOption(int from, int to, int level, int name, String optionName) throws ErrnoException {
-        int v = AttachedSocket.intOption(from, level, name);
+        int v = NativeSocket.intOption(from, level, name);
         if (v < 0) {
             throw Sys.error("getsockopt(fd " + from + ", " + optionName + ")", v);
         }

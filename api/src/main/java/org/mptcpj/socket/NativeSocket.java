@@ -164,6 +164,23 @@ public abstract sealed class NativeSocket implements AutoCloseable permits Strea
     }
 
     /**
+     * {@return {@code getsockopt(fd, level, name)} of an {@code int} option, or the negative errno}
+     * (for descriptors the caller holds: a guard's number, a fresh accept, an attachment's duplicate)
+     */
+    static int intOption(int fd, int level, int name) {
+        ThreadScratch sc = ThreadScratch.acquire();
+        try {
+            MemorySegment value = sc.buffer();
+            MemorySegment len = sc.length();
+            len.set(ValueLayout.JAVA_INT, 0, Integer.BYTES);
+            int r = SYS.getsockopt(sc, fd, level, name, value, len);
+            return r < 0 ? r : value.get(ValueLayout.JAVA_INT, 0);
+        } finally {
+            sc.release();
+        }
+    }
+
+    /**
      * {@return whether the socket was created with {@code IPPROTO_MPTCP}} (an accepted socket: whether
      * the kernel made it MPTCP, {@code SO_PROTOCOL}; an MPTCP listener hands a client that did not ask
      * for MPTCP a TCP socket). A connection on it may still have fallen back to TCP: ask

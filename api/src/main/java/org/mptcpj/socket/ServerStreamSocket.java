@@ -129,7 +129,7 @@ public final class ServerStreamSocket extends NativeSocket {
      * and {@code getsockopt(SO_PROTOCOL)} says {@code IPPROTO_TCP}.
      */
     private static boolean acceptedMptcp(int accepted) throws ErrnoException {
-        int protocol = AttachedSocket.intOption(accepted, Linux.SOL_SOCKET(), Linux.SO_PROTOCOL());
+        int protocol = NativeSocket.intOption(accepted, Linux.SOL_SOCKET(), Linux.SO_PROTOCOL());
         if (protocol < 0) {
             SYS.close(accepted);
             throw Sys.error("getsockopt(fd " + accepted + ", SO_PROTOCOL)", protocol);

@@ -336,19 +336,11 @@ public final class StreamSocket extends NativeSocket {
 
     /** {@return the pending error of the socket ({@code SO_ERROR}), 0 if none} */
     private static int soError(int s) throws ErrnoException {
-        ThreadScratch sc = ThreadScratch.acquire();
-        try {
-            MemorySegment v = sc.buffer();
-            MemorySegment len = sc.length();
-            len.set(ValueLayout.JAVA_INT, 0, 4);
-            int r = SYS.getsockopt(sc, s, Linux.SOL_SOCKET(), Linux.SO_ERROR(), v, len);
-            if (r < 0) {
-                throw Sys.error("getsockopt(fd " + s + ", SO_ERROR)", r);
-            }
-            return v.get(ValueLayout.JAVA_INT, 0);
-        } finally {
-            sc.release();
+        int r = intOption(s, Linux.SOL_SOCKET(), Linux.SO_ERROR());
+        if (r < 0) {
+            throw Sys.error("getsockopt(fd " + s + ", SO_ERROR)", r);
         }
+        return r;
     }
 
     private void checkOpen(String operation) throws SocketClosedException {

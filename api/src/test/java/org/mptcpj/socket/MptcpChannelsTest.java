@@ -93,7 +93,7 @@ class MptcpChannelsTest {
     /** getsockopt(SO_PROTOCOL) on the channel's descriptor (the tests run with --add-exports sun.nio.ch). */
     private static int soProtocol(NetworkChannel channel) throws Exception {
         int fd = (int) Class.forName("sun.nio.ch.SelChImpl").getMethod("getFDVal").invoke(channel);
-        int r = AttachedSocket.intOption(fd, Linux.SOL_SOCKET(), Linux.SO_PROTOCOL());
+        int r = NativeSocket.intOption(fd, Linux.SOL_SOCKET(), Linux.SO_PROTOCOL());
         if (r < 0) {
             throw Sys.error("getsockopt(fd " + fd + ", SO_PROTOCOL)", r);
         }

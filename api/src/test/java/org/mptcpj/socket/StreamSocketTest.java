@@ -135,7 +135,7 @@ class StreamSocketTest {
     private static void assertWitnessedMptcp(StreamSocket accepted, boolean mptcp) throws IOException {
         int fd = accepted.fd.number();
         assertEquals(mptcp ? Linux.IPPROTO_MPTCP() : Linux.IPPROTO_TCP(),
-                AttachedSocket.intOption(fd, Linux.SOL_SOCKET(), Linux.SO_PROTOCOL()), "SO_PROTOCOL of fd " + fd);
+                NativeSocket.intOption(fd, Linux.SOL_SOCKET(), Linux.SO_PROTOCOL()), "SO_PROTOCOL of fd " + fd);
         int local = accepted.localAddress().getPort();
         int remote = accepted.remoteAddress().getPort();
         String listed = Commands.run("ss", "-MnaH", "sport", "= :" + local, "and", "dport", "= :" + remote);
