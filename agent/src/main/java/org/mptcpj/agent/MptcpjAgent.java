@@ -23,7 +23,7 @@ public final class MptcpjAgent {
     /**
      * Called by the JVM before {@code main} for {@code -javaagent:}; exits the JVM with status 1
      * and one message on standard error if the agent cannot do its job (a JDK older than 24, bad
-     * arguments, a JDK whose socket channel it cannot hook).
+     * arguments, the library missing from the class path, a JDK whose socket channel it cannot hook).
      */
     public static void premain(String args, Instrumentation inst) {
         String version = System.getProperty("java.specification.version");
@@ -35,6 +35,9 @@ public final class MptcpjAgent {
             Installer.install(args, inst);
         } catch (IllegalArgumentException | IllegalStateException | UnsupportedOperationException e) {
             fail(e.getMessage());
+        } catch (NoClassDefFoundError e) { // else the JVM aborts with "processing of -javaagent failed" and native frames
+            fail(e.getMessage().replace('/', '.') + " is not on the class path: the agent needs mptcpj-api,"
+                    + " mptcpj-bindings and slf4j-api there (-cp or the application's Class-Path)");
         }
     }
 
