@@ -84,7 +84,6 @@ public class CReference {
         // A first exchange that measures nothing (an empty name), so that the first measured
         // iteration does not pay for the first use of the pipes.
         exchange(new byte[] {'\n'});
-        pairs.write(keyPrefix, 0, 0);
     }
 
     /**
