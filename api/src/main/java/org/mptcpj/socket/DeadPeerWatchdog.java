@@ -126,6 +126,19 @@ final class DeadPeerWatchdog {
         }
     }
 
+    /**
+     * Called when {@code s}'s keepalive idle time changed: its schedule follows the new value, also
+     * when a look under way read the old one. The flag closes the gap between that look's read of
+     * the idle time and {@link #place} setting {@code watchAside}, where {@link #promote} alone finds
+     * the socket not yet aside and does nothing: then place() sees the flag and promotes it itself.
+     * (Without it a look that read 7,200 s just before the program set 1 s scheduled the next look
+     * two hours out: the dead peer went unreported, seen under emulation on Linux 6.1.)
+     */
+    void idleChanged(StreamSocket s) {
+        s.watchIdleChanged = true;
+        promote(s);
+    }
+
     /** {@return why the kernel offers the watchdog nothing, or null} (probing once if not yet done) */
     String unavailable() {
         source();
@@ -227,8 +240,11 @@ final class DeadPeerWatchdog {
         near[nearSize++] = s;
     }
 
-    /** Puts a socket that left the near set where {@code due} says: -1 nowhere, else scheduled at {@code due}. */
-    private void place(StreamSocket s, long due) {
+    /**
+     * Puts a socket that left the near set where {@code due} says: -1 nowhere, else scheduled at {@code due}.
+     * Package-private, as {@link #visit}, for {@code WatchdogScheduleTest}, which takes the thread's part.
+     */
+    void place(StreamSocket s, long due) {
         if (due < 0) {
             s.watchTier = UNWATCHED;
             s.watchAside = false;
@@ -237,9 +253,9 @@ final class DeadPeerWatchdog {
         s.watchTier = SCHEDULED;
         s.watchDue = due;
         scheduled.add(new Due(due, s));
-        s.watchAside = true; // from now on a write brings it back (promote)
-        if (s.activity != 0) {
-            promote(s); // it wrote while we looked
+        s.watchAside = true; // from now on a write or a new idle time brings it back (promote)
+        if (s.activity != 0 || s.watchIdleChanged) {
+            promote(s); // it wrote, or its idle time changed, while we looked
         }
     }
 
@@ -247,7 +263,7 @@ final class DeadPeerWatchdog {
      * Looks at one socket. {@return 0: look again next pass; -1: stop watching it (closed, fell back
      * to TCP, declared dead); else the time of its next look}
      */
-    private long visit(StreamSocket s, long now) {
+    long visit(StreamSocket s, long now) {
         if (s.activity != 0) {
             s.activity = 0; // moved data since the last pass: alive, and too busy to schedule
             s.noSubflowSince = 0;
@@ -276,6 +292,7 @@ final class DeadPeerWatchdog {
             return 0;
         }
         s.noSubflowSince = 0;
+        s.watchIdleChanged = false; // before reading the idle time: a change after this read is seen by place()
         Duration set = s.keepaliveSettings.idle(); // the application may have changed it since it arrived
         long idle = set != null ? set.toNanos() : s.watchIdleNanos;
         if (look.outstanding || look.lastAckMillis < 0 || idle <= 0) {

@@ -85,6 +85,8 @@ public final class StreamSocket extends NativeSocket {
     volatile boolean watched;
     /** Set while the watchdog's schedule holds the socket aside: a write then brings it back (promote). */
     volatile boolean watchAside;
+    /** Set when keepalive idle changed, cleared by the watchdog's look: a schedule made from the old value is redone. */
+    volatile boolean watchIdleChanged;
     int watchTier; // the rest: the watchdog thread's alone
     long watchDue;
     long watchIdleNanos;
@@ -208,7 +210,7 @@ public final class StreamSocket extends NativeSocket {
         if (option == org.mptcpj.option.Options.SO_KEEPALIVE) {
             updateWatchdog();
         } else if (option == org.mptcpj.option.Options.TCP_KEEPIDLE) {
-            DeadPeerWatchdog.get().promote(this); // its schedule follows keepalive idle
+            DeadPeerWatchdog.get().idleChanged(this); // its schedule follows keepalive idle
         }
     }
 
