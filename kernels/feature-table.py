@@ -107,6 +107,13 @@ def watchdog(r):
     return "not run"
 
 
+def agent(r):
+    t = r.test("AcceptedKeepaliveIT")
+    heard = sorted(int(v) for k, v in r.facts.items() if k.startswith("agent_heard_ms."))
+    when = f", end of stream {heard[0] / 1000:.1f}-{heard[-1] / 1000:.1f} s after the cut (bound 4 s)" if heard else ""
+    return {"pass": "yes" + when, "fail": "FAILED" + when}.get(t, "not run")
+
+
 def lab(r):
     if r.lab is None:
         return "not run"
@@ -144,6 +151,7 @@ ROWS = [
     ("`fullInfo()` (`MPTCP_FULL_INFO`)", full_info),
     ("keepalive set before `connect()` reaches the subflow (seed 000)", keepalive_before_connect),
     ("dead-peer watchdog: cut path gives `ETIMEDOUT` on schedule", watchdog),
+    ("agent: keepalive an unchanged NIO server sets on accepted channels gets the watchdog", agent),
     ("keepalive lab (scale 0.1): rows on the textbook schedule", lab),
     ("path manager = `ip mptcp` (endpoints, limits, flags)", path_manager),
     ("'laminar' endpoint flag", laminar),

@@ -14,8 +14,9 @@ import jdk.net.ExtendedSocketOptions;
 /**
  * An unchanged NIO server, knowing nothing of mptcpj: one selector thread accepts on 0.0.0.0,
  * switches keepalive on for each accepted channel and reads. Prints {@code port N} once it listens,
- * {@code accepted ...} after keepalive is set, {@code peer gone ...} when a read says the peer is gone
- * (end of stream or an error), and closes a channel that sent {@code bye}.
+ * {@code accepted ...} after keepalive is set, {@code peer gone ... at NANOS} when a read says the
+ * peer is gone (end of stream or an error; NANOS: its {@link System#nanoTime()} then), and closes a
+ * channel that sent {@code bye}.
  *
  * <p>With a second argument {@code blocking}: blocking channels, one virtual thread per connection.
  *
@@ -96,6 +97,7 @@ public final class KeepaliveNioServer {
         } catch (IOException e) {
             gone = e.toString();
         }
+        long heard = System.nanoTime(); // CLOCK_MONOTONIC: the test compares it with its own clock
         boolean bye = gone == null && new String(buf.array(), 0, buf.position(), StandardCharsets.US_ASCII).contains("bye");
         if (gone != null || bye) {
             try {
@@ -103,7 +105,7 @@ public final class KeepaliveNioServer {
             } catch (IOException e) {
                 System.out.println("close failed: " + e);
             }
-            System.out.println(bye ? "closed" : "peer gone: " + gone);
+            System.out.println(bye ? "closed" : "peer gone: " + gone + " at " + heard);
             return true;
         }
         return false;

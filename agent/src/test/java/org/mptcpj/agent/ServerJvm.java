@@ -4,6 +4,7 @@ import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
 import java.lang.module.ModuleFinder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -104,10 +105,22 @@ final class ServerJvm implements AutoCloseable {
     static ServerJvm start(String namespace, List<String> jvmOptions, String... serverArgs) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", namespace,
                 ProcessHandle.current().info().command().orElseThrow()));
+        cmd.addAll(compilerAndCollector());
         cmd.addAll(jvmOptions);
         cmd.addAll(List.of("-Dmptcpj.policy=REQUIRED", KeepaliveNioServer.class.getName()));
         cmd.addAll(List.of(serverArgs));
         return new ServerJvm(new ProcessBuilder(cmd).redirectErrorStream(true).start());
+    }
+
+    /**
+     * This JVM's choice of JIT tiers and collector, for the server too: the kernel matrix runs under
+     * QEMU's emulation with C1 only and the serial collector (kernels/conformance), where C2's and G1's
+     * threads would take the guest's two CPUs from the server's watchdog and selector.
+     */
+    private static List<String> compilerAndCollector() {
+        return ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .filter(a -> a.startsWith("-XX:TieredStopAtLevel=") || a.equals("-XX:+UseSerialGC"))
+                .toList();
     }
 
     private void pump() {
