@@ -155,6 +155,17 @@ public final class MptcpChannels {
     }
 
     /**
+     * {@return the error naming the flag this JVM lacks}: {@link #REQUIRED_FLAG} on the class path,
+     * {@code =org.mptcpj} in place of {@code =ALL-UNNAMED} where the library is a named module
+     * (the module path), for the export must name the module that reads {@code sun.nio.ch}.
+     */
+    private static UnsupportedOperationException flagMissing(IllegalAccessException e) {
+        Module library = MptcpChannels.class.getModule();
+        String flag = library.isNamed() ? REQUIRED_FLAG.replace("ALL-UNNAMED", library.getName()) : REQUIRED_FLAG;
+        return new UnsupportedOperationException("MPTCP NIO channels need the JVM flag " + flag, e);
+    }
+
+    /**
      * {@return the JDK's own SelectorProvider} ({@code sun.nio.ch.DefaultSelectorProvider.get()}), which
      * differs from {@link SelectorProvider#provider()} when {@link MptcpSelectorProvider} is installed.
      */
@@ -162,7 +173,7 @@ public final class MptcpChannels {
         try {
             return (SelectorProvider) Class.forName("sun.nio.ch.DefaultSelectorProvider").getMethod("get").invoke(null);
         } catch (IllegalAccessException e) {
-            throw new UnsupportedOperationException("MPTCP NIO channels need the JVM flag " + REQUIRED_FLAG, e);
+            throw flagMissing(e);
         } catch (ClassNotFoundException | NoSuchMethodException | InvocationTargetException e) {
             throw new UnsupportedOperationException("this JDK has no sun.nio.ch.DefaultSelectorProvider.get(): "
                     + "MPTCP NIO channels are not available on it", e);
@@ -186,7 +197,7 @@ public final class MptcpChannels {
             Method getFdVal = selChImpl.getMethod("getFDVal");
             return (int) getFdVal.invoke(channel);
         } catch (IllegalAccessException e) {
-            throw new UnsupportedOperationException("MPTCP NIO channels need the JVM flag " + REQUIRED_FLAG, e);
+            throw flagMissing(e);
         } catch (ClassNotFoundException | NoSuchMethodException | InvocationTargetException e) {
             throw new UnsupportedOperationException("this JDK's NIO channels have no SelChImpl.getFDVal(): "
                     + "MPTCP NIO channels are not available on it", e);

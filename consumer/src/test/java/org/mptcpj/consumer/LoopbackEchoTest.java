@@ -4,12 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.StandardProtocolFamily;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.mptcpj.socket.MptcpChannels;
+import org.mptcpj.socket.MptcpPolicy;
 import org.mptcpj.socket.StreamSocket;
 
 /**
@@ -64,6 +68,22 @@ class LoopbackEchoTest {
         // The --enable-native-access of this run (pom.xml) names every module that calls restricted methods.
         assertTrue(LIBRARY_NATIVE, "native access of " + LIBRARY);
         assertTrue(BINDINGS_NATIVE, "native access of " + BINDINGS);
+    }
+
+    /**
+     * This run gives no {@code --add-exports} (pom.xml): {@code MptcpChannels} must name the flag
+     * that would help here, for the module the library is in.
+     */
+    @Test
+    void mptcpChannelsNameTheFlagForThisPath() {
+        String wanted = switch (PATH) {
+            case "module" -> "--add-exports java.base/sun.nio.ch=org.mptcpj";
+            case "class" -> "--add-exports java.base/sun.nio.ch=ALL-UNNAMED";
+            default -> throw new AssertionError("consumer.path must be module or class, got " + PATH);
+        };
+        UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
+                () -> MptcpChannels.openSocketChannel(MptcpPolicy.PREFERRED, StandardProtocolFamily.INET));
+        assertTrue(e.getMessage().endsWith(wanted), e.getMessage());
     }
 
     /** An old snapshot in the local repository must not pass for the library this build made. */
