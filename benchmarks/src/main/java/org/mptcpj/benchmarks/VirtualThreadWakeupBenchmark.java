@@ -42,7 +42,16 @@ import org.mptcpj.socket.StreamSocket;
  * <li><b>throughput</b>: the child sends messages back to back to random connections, 128 in
  *     flight at most; messages per second until the readers have read them all;
  * <li><b>CPU per message</b>: CPU time of the receiving JVM (readers, poller, GC; not the child)
- *     over the throughput phase, divided by the messages.
+ *     over the throughput phase, divided by the messages;
+ * <li><b>CPU per message, paced</b>: the same over a phase where the child sends to random
+ *     connections at a fixed rate ({@code pacedRate} per second, the same at every N, well below
+ *     what 10,000 connections sustain), half as many messages as the throughput phase. At a
+ *     saturating rate the readers of few connections often find a second message already there
+ *     and read it without parking (a third of the messages at 100 connections, 4 % at 1,000, 1 %
+ *     at 10,000, for both stacks: reads that found no data, counted with perf), so the throughput
+ *     phase's CPU per message grows with N also because the work per message changes. Paced,
+ *     every message costs one park and one wake-up at every N, and what can still grow is the
+ *     cost of that wake-up with the number of waiters.
  * </ul>
  *
  * <p><b>Rounds.</b> Each N is measured in several rounds, the two stacks in alternating order
@@ -55,10 +64,11 @@ import org.mptcpj.socket.StreamSocket;
  *
  * <p>Run, after {@code ./build mvn -B -q -DskipTests -Dmaven.test.skip=true install -pl benchmarks -am}:
  * {@code java --enable-native-access=ALL-UNNAMED -cp 'benchmarks/target/mptcpj-benchmarks.jar:benchmarks/target/lib/*'
- * org.mptcpj.benchmarks.VirtualThreadWakeupBenchmark [connections,...] [latency messages] [throughput messages] [rounds]}
- * (defaults {@code 100,10000 2000 20000 3}). Prints to stdout a header and one line per round, stack and N:
- * {@code stack connections median_us p99_us msgs_per_s cpu_us_per_msg}; within an N, the k-th line of
- * each stack belong to round k.
+ * org.mptcpj.benchmarks.VirtualThreadWakeupBenchmark [connections,...] [latency messages] [throughput messages] [rounds] [paced rate]}
+ * (defaults {@code 100,10000 2000 20000 3 10000}). Prints to stdout a header and one line per round, stack and N:
+ * {@code stack connections median_us p99_us msgs_per_s cpu_us_per_msg paced_cpu_us_per_msg}; within an N,
+ * the k-th line of each stack belong to round k. Each phase's start and end go to stderr
+ * ({@code phase STACK N NAME start|end NANOTIME}), for a profiler attached from outside.
  */
 public final class VirtualThreadWakeupBenchmark {
     private static final int MESSAGE = 8;
@@ -95,14 +105,15 @@ public final class VirtualThreadWakeupBenchmark {
         int latencyMessages = args.length > 1 ? Integer.parseInt(args[1]) : 2000;
         int throughputMessages = args.length > 2 ? Integer.parseInt(args[2]) : 20000;
         int rounds = args.length > 3 ? Integer.parseInt(args[3]) : 3;
+        int pacedRate = args.length > 4 ? Integer.parseInt(args[4]) : 10_000;
         try (NetdevBacklog backlog = NetdevBacklog.atLeast(1000)) {
             for (int w = 0; w < 2; w++) { // warm-up (JIT), not printed
-                round(w, 100, latencyMessages, throughputMessages, false);
+                round(w, 100, latencyMessages, throughputMessages, pacedRate, false);
             }
-            System.out.println("stack connections median_us p99_us msgs_per_s cpu_us_per_msg");
+            System.out.println("stack connections median_us p99_us msgs_per_s cpu_us_per_msg paced_cpu_us_per_msg");
             for (int n : counts) {
                 for (int r = 0; r < rounds; r++) {
-                    round(r, n, latencyMessages, throughputMessages, true);
+                    round(r, n, latencyMessages, throughputMessages, pacedRate, true);
                 }
             }
         }
@@ -110,20 +121,20 @@ public final class VirtualThreadWakeupBenchmark {
     }
 
     /** Both stacks, one after the other: the library first in even rounds, the JDK first in odd ones. */
-    private static void round(int round, int n, int latencyMessages, int throughputMessages, boolean print)
-            throws Exception {
+    private static void round(int round, int n, int latencyMessages, int throughputMessages, int pacedRate,
+            boolean print) throws Exception {
         List<Stack> stacks = round % 2 == 0 ? List.of(new Library(), new Jdk()) : List.of(new Jdk(), new Library());
         for (Stack stack : stacks) {
             try (stack) {
-                run(stack, n, latencyMessages, throughputMessages, print);
+                run(stack, n, latencyMessages, throughputMessages, pacedRate, print);
             }
             System.gc();
             Thread.sleep(500);
         }
     }
 
-    private static void run(Stack stack, int n, int latencyMessages, int throughputMessages, boolean print)
-            throws Exception {
+    private static void run(Stack stack, int n, int latencyMessages, int throughputMessages, int pacedRate,
+            boolean print) throws Exception {
         int port = stack.listen();
         String java = ProcessHandle.current().info().command().orElse("java");
         Process child = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp",
@@ -139,6 +150,10 @@ public final class VirtualThreadWakeupBenchmark {
             long[] latencies = new long[latencyMessages];
             AtomicInteger latencyIndex = new AtomicInteger();
             Thread main = Thread.currentThread();
+            // The reader that brings the count to this wakes main: per message in the latency phase, per
+            // window in the throughput phase (main woken per message cost both stacks 5-7 µs of CPU per
+            // message there, more the more connections), never in the paced one.
+            AtomicInteger wakeMainAt = new AtomicInteger(1);
             List<Thread> readers = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
                 int c = i;
@@ -151,8 +166,9 @@ public final class VirtualThreadWakeupBenchmark {
                             if (k < latencies.length) {
                                 latencies[k] = now - buf.getLong(0);
                             }
-                            received.incrementAndGet();
-                            LockSupport.unpark(main);
+                            if (received.incrementAndGet() >= wakeMainAt.get()) {
+                                LockSupport.unpark(main);
+                            }
                         }
                     } catch (IOException e) {
                         // closed at the end of the run
@@ -162,6 +178,7 @@ public final class VirtualThreadWakeupBenchmark {
             Thread.sleep(Math.max(500, n / 10)); // every reader blocked in read
 
             for (int m = 0; m < latencyMessages; m++) { // one message in flight
+                wakeMainAt.set(m + 1);
                 commands.println("l");
                 while (received.get() <= m) {
                     LockSupport.park();
@@ -170,26 +187,52 @@ public final class VirtualThreadWakeupBenchmark {
             Arrays.sort(latencies);
 
             var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+            System.gc(); // the garbage of setting up N connections and readers: collected here, not in a phase
+            phase(stack, n, "throughput", "start");
             long cpu0 = os.getProcessCpuTime();
             long t0 = System.nanoTime();
             boolean stalled = false;
             for (int sent = 0; sent < throughputMessages && !stalled; sent += WINDOW) { // back to back, WINDOW at a time
                 int batch = Math.min(WINDOW, throughputMessages - sent);
+                wakeMainAt.set(latencyMessages + sent + batch);
                 commands.println("t " + batch);
                 long giveUp = System.nanoTime() + 10_000_000_000L;
                 while (received.get() < latencyMessages + sent + batch && !stalled) {
-                    LockSupport.parkNanos(50_000);
+                    LockSupport.parkNanos(Math.max(1, giveUp - System.nanoTime()));
                     stalled = System.nanoTime() > giveUp;
                 }
             }
             long elapsed = System.nanoTime() - t0;
             long cpu = os.getProcessCpuTime() - cpu0;
+            phase(stack, n, "throughput", "end");
             int got = received.get() - latencyMessages;
+
+            // Paced: main sleeps, its cost per message is nil.
+            wakeMainAt.set(Integer.MAX_VALUE);
+            int pacedMessages = throughputMessages / 2;
+            int before = received.get();
+            phase(stack, n, "paced", "start");
+            long pacedCpu0 = os.getProcessCpuTime();
+            commands.println("p " + pacedRate + " " + pacedMessages);
+            long lastProgress = System.nanoTime();
+            for (int seen = before; !stalled && received.get() < before + pacedMessages; ) {
+                Thread.sleep(10);
+                int now = received.get();
+                if (now != seen) {
+                    seen = now;
+                    lastProgress = System.nanoTime();
+                }
+                stalled = System.nanoTime() - lastProgress > 10_000_000_000L;
+            }
+            long pacedCpu = os.getProcessCpuTime() - pacedCpu0;
+            phase(stack, n, "paced", "end");
+            int pacedGot = received.get() - before;
             if (print) {
-                System.out.printf("%s %d %.1f %.1f %.0f %.2f%s%n", stack.name(), n,
+                System.out.printf("%s %d %.1f %.1f %.0f %.2f %.2f%s%n", stack.name(), n,
                         latencies[latencies.length / 2] / 1e3, latencies[(int) (latencies.length * 0.99)] / 1e3,
-                        got / (elapsed / 1e9), cpu / 1e3 / Math.max(1, got),
-                        stalled ? " STALLED: " + got + " of " + throughputMessages + " read after 10 s without progress"
+                        got / (elapsed / 1e9), cpu / 1e3 / Math.max(1, got), pacedCpu / 1e3 / Math.max(1, pacedGot),
+                        stalled ? " STALLED: " + (got + pacedGot) + " of " + (throughputMessages + pacedMessages)
+                                + " read after 10 s without progress"
                                 + " (segments lost on loopback wait for TCP's retransmission timer)" : "");
             }
             stack.close();
@@ -200,6 +243,10 @@ public final class VirtualThreadWakeupBenchmark {
             commands.close(); // the child exits at end of input
             child.waitFor();
         }
+    }
+
+    private static void phase(Stack stack, int n, String name, String edge) {
+        System.err.println("phase " + stack.name() + " " + n + " " + name + " " + edge + " " + System.nanoTime());
     }
 
     /** Reads one whole message; false at end of stream. */
@@ -214,7 +261,9 @@ public final class VirtualThreadWakeupBenchmark {
 
     /**
      * The child: connects {@code n} blocking JDK channels to {@code port}, then per input line
-     * {@code l} sends one message, {@code t COUNT} sends COUNT back to back, to random connections.
+     * {@code l} sends one message, {@code t COUNT} sends COUNT back to back, {@code p RATE COUNT} sends
+     * COUNT at RATE per second (on a fixed schedule: a late send does not delay the next ones), to
+     * random connections.
      */
     private static void senders(int port, int n) throws IOException {
         List<SocketChannel> channels = new ArrayList<>(n);
@@ -226,8 +275,16 @@ public final class VirtualThreadWakeupBenchmark {
         ByteBuffer out = ByteBuffer.allocateDirect(MESSAGE);
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.US_ASCII));
         for (String line; (line = in.readLine()) != null; ) {
-            int count = line.startsWith("t ") ? Integer.parseInt(line.substring(2)) : 1;
+            String[] words = line.split(" ");
+            int count = words.length > 1 ? Integer.parseInt(words[words.length - 1]) : 1;
+            long interval = words[0].equals("p") ? 1_000_000_000L / Integer.parseInt(words[1]) : 0;
+            long next = System.nanoTime();
             for (int m = 0; m < count; m++) {
+                long early = next - System.nanoTime();
+                if (early > 0) {
+                    LockSupport.parkNanos(early);
+                }
+                next += interval;
                 out.clear().putLong(0, System.nanoTime());
                 SocketChannel c = channels.get(random.nextInt(n));
                 while (out.hasRemaining()) {
