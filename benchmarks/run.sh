@@ -77,8 +77,8 @@ if [[ $(id -u) -eq 0 ]] && command -v ip >/dev/null && ip netns add "mptcpj-benc
   main_ns="mptcpj-bench-$id"
   ip -n "$main_ns" link set lo up
   run_main=(ip netns exec "$main_ns")
-  # Bulk crosses a veth pair to a C sink in a second namespace: loopback MPTCP on a VM stalls now
-  # and then for ~200 ms, a veth pair does not.
+  # Bulk crosses a veth pair to a C sink in a second namespace, the same far end for C and Java
+  # writers, away from the writers' loopback.
   ip netns add "mptcpj-bench-sink-$id"
   sink_ns="mptcpj-bench-sink-$id"
   ip link add veth0 netns "$main_ns" type veth peer name veth1 netns "$sink_ns"
@@ -91,7 +91,16 @@ if [[ $(id -u) -eq 0 ]] && command -v ip >/dev/null && ip netns add "mptcpj-benc
   ip -n "$main_ns" link set veth0 up
   ip -n "$sink_ns" link set veth1 up
   ip -n "$sink_ns" link set lo up
-  ip netns exec "$sink_ns" "$reference" --sink 5201 >"$out/sink.log" 2>&1 &
+  # The sink runs SCHED_FIFO so that no other task preempts it while it holds its socket's lock in
+  # recv(): data arriving then is deferred, and on 6.18 the DATA_ACK for it is not sent once the sink
+  # has read it, so the writer stalls until its MPTCP retransmit timer fires (~200 ms; BENCHMARKS.md).
+  sink_prio=()
+  if command -v chrt >/dev/null && chrt -f 10 true 2>/dev/null; then
+    sink_prio=(chrt -f 10)
+  else
+    log "cannot run the bulk sink SCHED_FIFO (chrt -f): expect ~200 ms MPTCP-level stalls in the bulk rows"
+  fi
+  ip netns exec "$sink_ns" "${sink_prio[@]}" "$reference" --sink 5201 >"$out/sink.log" 2>&1 &
   sink_pid=$!
   for _ in $(seq 100); do grep -q listening "$out/sink.log" && break; sleep 0.05; done
   grep -q listening "$out/sink.log" || { cat "$out/sink.log" >&2; log "the C sink did not start"; exit 1; }
@@ -226,6 +235,11 @@ export MPTCPJ_BENCH_REFERENCE="$reference" MPTCPJ_BENCH_REFERENCE_ARGS="$ref_arg
 : >"$out/pairs.txt"
 log "JMH ${jmh_opts[*]} -prof gc; each measured iteration after its C twin"
 jmh_files=()
+# The writers' MPTCP-level retransmissions so far (/proc/net/netstat of the main namespace): on this
+# link each one is a stall of the MPTCP retransmit timer, C's and Java's alike.
+mptcp_retrans() {
+  "${run_main[@]}" awk '/^MPTcpExt:/ { if (!n) { for (i = 2; i <= NF; i++) if ($i == "MPTCPRetrans") c = i; n = 1 } else print $c }' /proc/net/netstat
+}
 # What the benchmarks' @Fork annotations give their forks, for -f 0.
 jvm_args=(--enable-native-access=ALL-UNNAMED --add-exports=java.base/sun.nio.ch=ALL-UNNAMED)
 # name, benchmark classes, namespace[, measured iterations per fork in a full run instead of 3]
@@ -252,6 +266,7 @@ for r in "${runs[@]}"; do
     runner=("${run_main[@]}")
   fi
   log "$name: ${classes//|/, } (at $(( $(date +%s) - start )) s)"
+  [[ $name != bulk || -z $main_ns ]] || rtx_before=$(mptcp_retrans)
   # -Djmh.ignoreLock: JMH's lock file in /tmp only stops a second run on the same machine (another
   # worktree's, in other namespaces) from starting; that load is a shared machine's noise, which the
   # C/Java pairs are there to absorb.
@@ -259,6 +274,8 @@ for r in "${runs[@]}"; do
       -foe true -prof gc -rf json -rff "$out/jmh-$name.json" >"$out/jmh-$name.log" 2>&1 \
     || { tail -n 60 "$out/jmh-$name.log" >&2; log "JMH failed (log: $out/jmh-$name.log)"; exit 1; }
   jmh_files+=(--jmh "$out/jmh-$name.json")
+  [[ $name != bulk || -z $main_ns ]] \
+    || echo "bulk: $(( $(mptcp_retrans) - rtx_before )) MPTCP-level retransmissions (MPTcpExtMPTCPRetrans, the writers' namespace; each a ~200 ms stall)" >>"$out/machine.txt"
 done
 
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$out/machine.txt"

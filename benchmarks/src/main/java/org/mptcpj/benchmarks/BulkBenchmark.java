@@ -28,8 +28,9 @@ import org.openjdk.jmh.annotations.TearDown;
  *
  * <p>With {@code MPTCPJ_BENCH_BULK_PEER=IPV4:PORT} (set by {@code run.sh}) the chunks go over a veth
  * pair to a C sink ({@code reference --sink}) in another network namespace, the far end the C
- * reference writes to as well, so only the writer differs; loopback MPTCP on a VM stalls now and
- * then for ~200 ms, which a veth pair does not. Without it, over loopback to a sink thread that
+ * reference writes to as well, so only the writer differs ({@code run.sh} runs that sink
+ * {@code SCHED_FIFO}: a sink preempted inside {@code recv()} makes the kernel's ~200 ms MPTCP-level
+ * stalls, BENCHMARKS.md). Without it, over loopback to a sink thread that
  * reads into a native segment and discards.
  */
 @State(Scope.Thread)
