@@ -54,8 +54,11 @@ public abstract sealed class NativeSocket implements AutoCloseable permits Strea
 
     final GuardedFd fd;
     final int family;
-    /** The keepalive options set on this socket, to re-apply on MPTCP connections (see KeepaliveSettings). */
-    final KeepaliveSettings keepaliveSettings = new KeepaliveSettings();
+    /**
+     * The keepalive options set on this socket, to re-apply on MPTCP connections (see
+     * KeepaliveSettings); made by the first of them, so that a socket without keepalive allocates none.
+     */
+    private volatile KeepaliveSettings keepaliveSettings;
     /**
      * {@link #PROTOCOL_TCP}, {@link #PROTOCOL_MPTCP}, or {@link #PROTOCOL_UNKNOWN} until the first
      * question about a socket an MPTCP listener accepted (see {@link #isMptcp()}). A plain field: it
@@ -285,8 +288,29 @@ public abstract sealed class NativeSocket implements AutoCloseable permits Strea
         } finally {
             sc.release();
         }
-        keepaliveSettings.record(o, value);
+        if (KeepaliveSettings.covers(o)) {
+            recordedKeepalive().record(o, value);
+        }
         optionApplied(o, value);
+    }
+
+    /** {@return the keepalive options set on this socket; {@link KeepaliveSettings#NONE} if none was} */
+    final KeepaliveSettings keepaliveSettings() {
+        KeepaliveSettings k = keepaliveSettings;
+        return k != null ? k : KeepaliveSettings.NONE;
+    }
+
+    private KeepaliveSettings recordedKeepalive() {
+        KeepaliveSettings k = keepaliveSettings;
+        if (k == null) {
+            synchronized (this) { // once per socket, and only one that sets keepalive
+                k = keepaliveSettings;
+                if (k == null) {
+                    keepaliveSettings = k = new KeepaliveSettings();
+                }
+            }
+        }
+        return k;
     }
 
     /** Hook for subclasses: an option was set successfully. */
