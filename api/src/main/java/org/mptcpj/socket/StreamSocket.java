@@ -144,6 +144,11 @@ public final class StreamSocket extends NativeSocket {
      * {@link Duration#ZERO} means no limit, as for the JDK's {@code Socket.connect(address, 0)}
      * (the kernel then gives up after its SYN retries, {@code ETIMEDOUT}).
      *
+     * <p>System calls: the socket is non-blocking until connected, so {@code connect(2)} answers
+     * {@code EINPROGRESS} and the thread waits for the handshake in {@code poll(2)} (a virtual thread
+     * parks), one call more than a blocking C {@code connect}; {@code getsockopt(SO_ERROR)} only when
+     * the handshake failed, for its errno.
+     *
      * @throws IllegalArgumentException if {@code timeout} is negative (the socket stays open)
      * @throws SocketTimeoutException if the timeout passes (the socket is then closed, as the JDK does)
      * @throws org.mptcpj.error.SocketClosedByInterruptException if the thread is interrupted (the
@@ -160,6 +165,9 @@ public final class StreamSocket extends NativeSocket {
         boolean timedOut = false;
         try {
             int r = connectOnce(s, remote);
+            // Not a blocking connect(2) as C makes: on Linux 6.1 mptcp_stream_connect() holds the MPTCP
+            // socket's lock while the subflow's blocking connect waits for the handshake, so close()'s
+            // shutdown(2) would wait for it too (up to the SYN retries) instead of waking this thread.
             if (r == -Linux.EINPROGRESS()) {
                 int ev;
                 for (;;) {

@@ -141,20 +141,16 @@ class StreamSocketTest {
     @Test
     @Tag("kernel")
     void acceptedSocketClosedBeforeAnyoneAskedItsProtocolSaysItIsClosed() throws Exception {
-        try (ServerStreamSocket l = ServerStreamSocket.open(MptcpPolicy.REQUIRED, StandardProtocolFamily.INET)
-                     .bind(new InetSocketAddress("127.0.0.1", 0), 8);
-             SocketChannel tcp = SocketChannel.open(l.localAddress());
-             StreamSocket fromTcp = l.accept();
-             StreamSocket mptcp = StreamSocket.open(MptcpPolicy.REQUIRED, StandardProtocolFamily.INET)
-                     .connect(l.localAddress(), CONNECT);
-             StreamSocket fromMptcp = l.accept()) {
+        try (SocketPair p = SocketPair.open(MptcpPolicy.REQUIRED, MptcpPolicy.REQUIRED, StandardProtocolFamily.INET);
+             SocketChannel tcp = SocketChannel.open(p.listener().localAddress())) {
+            StreamSocket fromTcp = p.listener().accept();
             assertFalse(fromTcp.isMptcp());
             fromTcp.close();
-            fromMptcp.close();
             assertFalse(fromTcp.isMptcp(), "asked before close(): the answer is kept");
-            SocketClosedException e = assertThrows(SocketClosedException.class, fromMptcp::isMptcp);
+            p.accepted().close(); // never asked
+            SocketClosedException e = assertThrows(SocketClosedException.class, p.accepted()::isMptcp);
             assertTrue(e.getMessage().startsWith("isMptcp"), e.getMessage());
-            assertTrue(fromMptcp.toString().contains("TCP or MPTCP"), fromMptcp.toString());
+            assertTrue(p.accepted().toString().contains("TCP or MPTCP"), p.accepted().toString());
         }
     }
 
