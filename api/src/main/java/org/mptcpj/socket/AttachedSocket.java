@@ -169,7 +169,7 @@ public final class AttachedSocket implements AutoCloseable {
         AttachedSocket a = new AttachedSocket(socket, owner, ownerOpen, listening);
         Keepalive ownersKeepalive = socket.getOption(Options.SO_KEEPALIVE) ? socket.keepalive() : null;
         if (!listening && isConnected(dup)) {
-            socket.established(socket.keepaliveSettings());
+            socket.established(socket.keepaliveSettings);
         }
         if (ownersKeepalive != null) {
             socket.setKeepalive(ownersKeepalive); // records it: re-applied on connect, watchdog on
@@ -284,7 +284,7 @@ public final class AttachedSocket implements AutoCloseable {
      */
     public void established() throws IOException {
         checkOwner("established");
-        socket.established(socket.keepaliveSettings());
+        socket.established(socket.keepaliveSettings);
     }
 
     /**
@@ -295,7 +295,7 @@ public final class AttachedSocket implements AutoCloseable {
     public void acceptedFrom(AttachedSocket listener) throws IOException {
         Objects.requireNonNull(listener, "listener");
         checkOwner("established");
-        socket.established(listener.socket.keepaliveSettings());
+        socket.established(listener.socket.keepaliveSettings);
     }
 
     /** As {@link StreamSocket#setDeadPeerWatchdog}. */

@@ -276,7 +276,7 @@ final class DeadPeerWatchdog {
             return 0;
         }
         s.noSubflowSince = 0;
-        Duration set = s.keepaliveSettings().idle(); // the application may have changed it since it arrived
+        Duration set = s.keepaliveSettings.idle(); // the application may have changed it since it arrived
         long idle = set != null ? set.toNanos() : s.watchIdleNanos;
         if (look.outstanding || look.lastAckMillis < 0 || idle <= 0) {
             return 0;
@@ -320,7 +320,7 @@ final class DeadPeerWatchdog {
      * (unknown: the socket is then looked at every pass).
      */
     private long keepaliveIdleNanos(StreamSocket s) {
-        Duration set = s.keepaliveSettings().idle();
+        Duration set = s.keepaliveSettings.idle();
         if (set != null) {
             return set.toNanos();
         }

@@ -56,9 +56,10 @@ public abstract sealed class NativeSocket implements AutoCloseable permits Strea
     final int family;
     /**
      * The keepalive options set on this socket, to re-apply on MPTCP connections (see
-     * KeepaliveSettings); made by the first of them, so that a socket without keepalive allocates none.
+     * KeepaliveSettings): {@link KeepaliveSettings#NONE} until the first of them is set, so that a
+     * socket without keepalive allocates none.
      */
-    private volatile KeepaliveSettings keepaliveSettings;
+    volatile KeepaliveSettings keepaliveSettings = KeepaliveSettings.NONE;
     /**
      * {@link #PROTOCOL_TCP}, {@link #PROTOCOL_MPTCP}, or {@link #PROTOCOL_UNKNOWN} until the first
      * question about a socket an MPTCP listener accepted (see {@link #isMptcp()}). A plain field: it
@@ -294,18 +295,12 @@ public abstract sealed class NativeSocket implements AutoCloseable permits Strea
         optionApplied(o, value);
     }
 
-    /** {@return the keepalive options set on this socket; {@link KeepaliveSettings#NONE} if none was} */
-    final KeepaliveSettings keepaliveSettings() {
-        KeepaliveSettings k = keepaliveSettings;
-        return k != null ? k : KeepaliveSettings.NONE;
-    }
-
     private KeepaliveSettings recordedKeepalive() {
         KeepaliveSettings k = keepaliveSettings;
-        if (k == null) {
+        if (k == KeepaliveSettings.NONE) {
             synchronized (this) { // once per socket, and only one that sets keepalive
                 k = keepaliveSettings;
-                if (k == null) {
+                if (k == KeepaliveSettings.NONE) {
                     keepaliveSettings = k = new KeepaliveSettings();
                 }
             }

@@ -111,7 +111,7 @@ public final class ServerStreamSocket extends NativeSocket {
                 if (r >= 0) {
                     // From an MPTCP listener the socket may be TCP: asked on first need (isMptcp()).
                     int protocol = knownProtocol() == PROTOCOL_MPTCP ? PROTOCOL_UNKNOWN : PROTOCOL_TCP;
-                    return StreamSocket.accepted(SYS.guard(r), family, protocol, keepaliveSettings());
+                    return StreamSocket.accepted(SYS.guard(r), family, protocol, keepaliveSettings);
                 }
                 if (fd.isClosed()) {
                     throw new SocketClosedException("accept");

@@ -195,7 +195,7 @@ public final class StreamSocket extends NativeSocket {
                 close();
             }
         }
-        established(keepaliveSettings());
+        established(keepaliveSettings);
         return this;
     }
 
@@ -293,7 +293,7 @@ public final class StreamSocket extends NativeSocket {
     private void updateWatchdog() throws IOException {
         // isMptcp() last: an accepted socket's protocol is asked only when the watchdog could watch it.
         boolean on = connected && isOpen() && deadPeer == null && deadPeerGraceNanos > 0
-                && (watchdogChosen || keepaliveSettings().enabled()) && isMptcp();
+                && (watchdogChosen || keepaliveSettings.enabled()) && isMptcp();
         if (on) {
             DeadPeerWatchdog.get().watch(this);
         } else {
