@@ -239,7 +239,7 @@ public final class AttachedSocket implements AutoCloseable {
      * (true also for sockets that {@code mptcpize} or {@link MptcpChannels} made MPTCP).
      */
     public boolean isMptcp() {
-        return socket.isMptcp();
+        return socket.knownProtocol() == NativeSocket.PROTOCOL_MPTCP; // over() read SO_PROTOCOL
     }
 
     /** As {@link StreamSocket#isMultipath()}. */

@@ -16,10 +16,19 @@ import org.mptcpj.option.Options;
  * on fixed kernels it costs four system calls once per connection.
  */
 final class KeepaliveSettings {
+    /** What a socket that set no keepalive option has: nothing (never recorded into). */
+    static final KeepaliveSettings NONE = new KeepaliveSettings();
+
     private volatile Boolean enabled;
     private volatile Duration idle;
     private volatile Duration interval;
     private volatile Integer count;
+
+    /** {@return whether {@code option} is one of the four this class records} */
+    static boolean covers(NativeOption<?> option) {
+        return option == Options.SO_KEEPALIVE || option == Options.TCP_KEEPIDLE || option == Options.TCP_KEEPINTVL
+                || option == Options.TCP_KEEPCNT;
+    }
 
     /** Records a setting; writes (volatile, so a fence) only when the value changes. */
     void record(NativeOption<?> option, Object value) {

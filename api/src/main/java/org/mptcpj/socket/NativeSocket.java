@@ -18,6 +18,7 @@ import org.mptcpj.bindings.linux.Linux;
 import org.mptcpj.error.ErrnoException;
 import org.mptcpj.error.MptcpUnavailableException;
 import org.mptcpj.error.SocketClosedByInterruptException;
+import org.mptcpj.error.SocketClosedException;
 import org.mptcpj.internal.sys.GuardedFd;
 import org.mptcpj.internal.sys.Readiness;
 import org.mptcpj.internal.sys.SockAddrs;
@@ -53,9 +54,20 @@ public abstract sealed class NativeSocket implements AutoCloseable permits Strea
 
     final GuardedFd fd;
     final int family;
-    /** The keepalive options set on this socket, to re-apply on MPTCP connections (see KeepaliveSettings). */
-    final KeepaliveSettings keepaliveSettings = new KeepaliveSettings();
-    private final boolean mptcp;
+    /**
+     * The keepalive options set on this socket, to re-apply on MPTCP connections (see
+     * KeepaliveSettings): {@link KeepaliveSettings#NONE} until the first of them is set, so that a
+     * socket without keepalive allocates none.
+     */
+    volatile KeepaliveSettings keepaliveSettings = KeepaliveSettings.NONE;
+    /**
+     * {@link #PROTOCOL_TCP}, {@link #PROTOCOL_MPTCP}, or {@link #PROTOCOL_UNKNOWN} until the first
+     * question about a socket an MPTCP listener accepted (see {@link #isMptcp()}). A plain field: it
+     * changes at most once, from unknown to the kernel's answer, which never changes ({@code SO_PROTOCOL}
+     * is fixed when the socket is made); threads racing to ask store the same value, and a thread that
+     * still sees "unknown" only asks again.
+     */
+    private int protocol;
     private final String mptcpRefusal;
     private final Cleaner.Cleanable cleanable;
     /**
@@ -64,10 +76,15 @@ public abstract sealed class NativeSocket implements AutoCloseable permits Strea
      */
     private Interruption interruption;
 
-    NativeSocket(GuardedFd fd, int family, boolean mptcp, String mptcpRefusal) {
+    /** Values of {@link #protocol}. */
+    static final int PROTOCOL_UNKNOWN = 0;
+    static final int PROTOCOL_TCP = 1;
+    static final int PROTOCOL_MPTCP = 2;
+
+    NativeSocket(GuardedFd fd, int family, int protocol, String mptcpRefusal) {
         this.fd = fd;
         this.family = family;
-        this.mptcp = mptcp;
+        this.protocol = protocol;
         this.mptcpRefusal = mptcpRefusal;
         this.cleanable = CLEANER.register(this, new LeakGuard(fd, getClass().getSimpleName()));
     }
@@ -151,6 +168,10 @@ public abstract sealed class NativeSocket implements AutoCloseable permits Strea
     }
 
     record Created(GuardedFd fd, int family, boolean mptcp, String refusal) {
+        /** {@return {@link #PROTOCOL_MPTCP} or {@link #PROTOCOL_TCP}} */
+        int protocol() {
+            return mptcp ? PROTOCOL_MPTCP : PROTOCOL_TCP;
+        }
     }
 
     static int familyOf(ProtocolFamily f) {
@@ -181,13 +202,53 @@ public abstract sealed class NativeSocket implements AutoCloseable permits Strea
     }
 
     /**
-     * {@return whether the socket was created with {@code IPPROTO_MPTCP}} (an accepted socket: whether
-     * the kernel made it MPTCP, {@code SO_PROTOCOL}; an MPTCP listener hands a client that did not ask
-     * for MPTCP a TCP socket). A connection on it may still have fallen back to TCP: ask
-     * {@link StreamSocket#isMultipath()}.
+     * {@return whether the socket is an MPTCP socket} A connection on it may still have fallen back
+     * to TCP: ask {@link StreamSocket#isMultipath()}.
+     *
+     * <p>A socket this library opened knows it without a system call ({@code socket(2)} was asked for
+     * {@code IPPROTO_MPTCP} and gave it, or not). So does one a TCP listener accepted. A socket an
+     * MPTCP listener accepted may be either: the listener hands a client that did not ask for MPTCP
+     * a plain TCP socket (net/mptcp/protocol.c, mptcp_accept()). Its first question, here or from
+     * anything that depends on the answer (re-applying the listener's keepalive settings, the
+     * dead-peer watchdog, {@link StreamSocket#isMultipath()}, a JFR event), asks the kernel once with
+     * {@code getsockopt(SOL_SOCKET, SO_PROTOCOL)}, and the answer is kept; a connection that is only
+     * accepted, used and closed never asks.
+     *
+     * @throws SocketClosedException if the socket was closed before anything asked (only an accepted
+     *         socket of an MPTCP listener, whose answer was never needed, can be in that state)
+     * @throws ErrnoException if {@code getsockopt(SO_PROTOCOL)} fails (Linux answers it for every
+     *         socket; a security module or a cgroup BPF program can refuse it, e.g. {@code EPERM})
      */
-    public boolean isMptcp() {
-        return mptcp;
+    public boolean isMptcp() throws IOException {
+        int p = protocol;
+        if (p == PROTOCOL_UNKNOWN) {
+            int s = fd.acquire("isMptcp");
+            try {
+                p = askProtocol(s);
+            } finally {
+                fd.release();
+            }
+        }
+        return p == PROTOCOL_MPTCP;
+    }
+
+    /** {@return what is known of the protocol without a system call: PROTOCOL_TCP, PROTOCOL_MPTCP or PROTOCOL_UNKNOWN} */
+    final int knownProtocol() {
+        return protocol;
+    }
+
+    /**
+     * Asks the kernel what the held descriptor {@code s} is ({@code getsockopt(SO_PROTOCOL)}) and
+     * remembers it. {@return PROTOCOL_MPTCP or PROTOCOL_TCP}
+     */
+    private int askProtocol(int s) throws ErrnoException {
+        int r = intOption(s, Linux.SOL_SOCKET(), Linux.SO_PROTOCOL());
+        if (r < 0) {
+            throw Sys.error("getsockopt(fd " + s + ", SO_PROTOCOL)", r);
+        }
+        int p = r == Linux.IPPROTO_MPTCP() ? PROTOCOL_MPTCP : PROTOCOL_TCP;
+        protocol = p;
+        return p;
     }
 
     /** {@return why MPTCP was preferred but not used (the kernel's refusal), or empty} */
@@ -220,7 +281,7 @@ public abstract sealed class NativeSocket implements AutoCloseable permits Strea
             try {
                 int r = SYS.setsockopt(sc, s, o.level(), o.optName(), buf, len);
                 if (r < 0) {
-                    throw optionError("setsockopt(fd " + s + ", " + o.name() + ")", o, r);
+                    throw optionError("setsockopt(fd " + s + ", " + o.name() + ")", s, o, r);
                 }
             } finally {
                 fd.release();
@@ -228,8 +289,23 @@ public abstract sealed class NativeSocket implements AutoCloseable permits Strea
         } finally {
             sc.release();
         }
-        keepaliveSettings.record(o, value);
+        if (KeepaliveSettings.covers(o)) {
+            recordedKeepalive().record(o, value);
+        }
         optionApplied(o, value);
+    }
+
+    private KeepaliveSettings recordedKeepalive() {
+        KeepaliveSettings k = keepaliveSettings;
+        if (k == KeepaliveSettings.NONE) {
+            synchronized (this) { // once per socket, and only one that sets keepalive
+                k = keepaliveSettings;
+                if (k == KeepaliveSettings.NONE) {
+                    keepaliveSettings = k = new KeepaliveSettings();
+                }
+            }
+        }
+        return k;
     }
 
     /** Hook for subclasses: an option was set successfully. */
@@ -252,7 +328,7 @@ public abstract sealed class NativeSocket implements AutoCloseable permits Strea
             len.set(ValueLayout.JAVA_INT, 0, o.capacity());
             int r = SYS.getsockopt(sc, s, o.level(), o.optName(), buf, len);
             if (r < 0) {
-                throw optionError("getsockopt(fd " + s + ", " + o.name() + ")", o, r);
+                throw optionError("getsockopt(fd " + s + ", " + o.name() + ")", s, o, r);
             }
             return o.decode(buf, len.get(ValueLayout.JAVA_INT, 0));
         } finally {
@@ -265,11 +341,11 @@ public abstract sealed class NativeSocket implements AutoCloseable permits Strea
      * The kernel's refusal of an option, explained when it comes from MPTCP: net/mptcp/sockopt.c
      * accepts only the options it knows how to apply to every subflow, and answers
      * {@code ENOPROTOOPT} or {@code EOPNOTSUPP} for the rest (on kernels before 5.17 that
-     * included the {@code TCP_KEEP*} knobs).
+     * included the {@code TCP_KEEP*} knobs). {@code s} is the descriptor the failed call held.
      */
-    private ErrnoException optionError(String operation, NativeOption<?> option, int negErrno) {
+    private ErrnoException optionError(String operation, int s, NativeOption<?> option, int negErrno) {
         int errno = -negErrno;
-        if (!mptcp || (errno != Linux.ENOPROTOOPT() && errno != Linux.EOPNOTSUPP())) {
+        if ((errno != Linux.ENOPROTOOPT() && errno != Linux.EOPNOTSUPP()) || !mptcpForHint(s)) {
             return Sys.error(operation, negErrno);
         }
         String hint = "this kernel does not support " + option.name() + " on MPTCP sockets";
@@ -278,6 +354,19 @@ public abstract sealed class NativeSocket implements AutoCloseable permits Strea
                     + "net.ipv4.tcp_keepalive_intvl, net.ipv4.tcp_keepalive_probes), which subflows inherit";
         }
         return new ErrnoException(operation, errno, Sys.strerror(errno), hint);
+    }
+
+    /** Whether the held descriptor {@code s} is MPTCP, for an error's hint: false if even that cannot be asked. */
+    private boolean mptcpForHint(int s) {
+        int p = protocol;
+        if (p == PROTOCOL_UNKNOWN) {
+            try {
+                p = askProtocol(s);
+            } catch (ErrnoException e) {
+                return false; // the option's own errno is what the caller reports
+            }
+        }
+        return p == PROTOCOL_MPTCP;
     }
 
     private static final Duration LONGEST_NANOS = Duration.ofNanos(Long.MAX_VALUE);
@@ -442,6 +531,12 @@ public abstract sealed class NativeSocket implements AutoCloseable permits Strea
         } catch (IOException e) {
             where = e.getMessage();
         }
-        return getClass().getSimpleName() + "[" + (mptcp ? "MPTCP" : "TCP") + " " + fd + " " + where + "]";
+        String protocolName;
+        try {
+            protocolName = isMptcp() ? "MPTCP" : "TCP";
+        } catch (IOException e) { // an MPTCP listener's accepted socket, closed before anything asked
+            protocolName = "TCP or MPTCP";
+        }
+        return getClass().getSimpleName() + "[" + protocolName + " " + fd + " " + where + "]";
     }
 }

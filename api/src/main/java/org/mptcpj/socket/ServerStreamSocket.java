@@ -29,8 +29,8 @@ public final class ServerStreamSocket extends NativeSocket {
 
     private volatile long acceptTimeoutNanos = -1;
 
-    private ServerStreamSocket(GuardedFd fd, int family, boolean mptcp, String refusal) {
-        super(fd, family, mptcp, refusal);
+    private ServerStreamSocket(GuardedFd fd, int family, int protocol, String refusal) {
+        super(fd, family, protocol, refusal);
     }
 
     /**
@@ -40,7 +40,7 @@ public final class ServerStreamSocket extends NativeSocket {
      */
     public static ServerStreamSocket open(MptcpPolicy policy, ProtocolFamily family) throws ErrnoException {
         Created c = create(policy, family);
-        return new ServerStreamSocket(c.fd(), c.family(), c.mptcp(), c.refusal());
+        return new ServerStreamSocket(c.fd(), c.family(), c.protocol(), c.refusal());
     }
 
     /**
@@ -80,7 +80,16 @@ public final class ServerStreamSocket extends NativeSocket {
     }
 
     /**
-     * Accepts a connection with {@code accept4(2)}, blocking until one arrives.
+     * Accepts a connection with {@code accept4(2)}, blocking until one arrives: one {@code accept4(2)}
+     * if a connection is waiting, otherwise {@code accept4(2)} ({@code EAGAIN}), a wait for readiness
+     * ({@code poll(2)}; a virtual thread parks) and {@code accept4(2)} again. The accepted socket is
+     * close-on-exec and blocking (see {@link StreamSocket}). From an MPTCP listener it is an MPTCP
+     * socket if the client asked for MPTCP, a TCP socket if not; the kernel is asked which
+     * ({@code getsockopt(SO_PROTOCOL)}) only when something needs to know, see
+     * {@link StreamSocket#isMptcp()}: accepting, using and closing a connection makes the system calls
+     * a C server makes. Keepalive settings made on an MPTCP listener are applied again to each
+     * accepted MPTCP socket (kernels before Linux 6.17 did not pass them on): that asks the protocol
+     * and makes up to four {@code setsockopt(2)} calls.
      *
      * @throws SocketClosedException if the listener is closed, also while waiting
      * @throws SocketTimeoutException if the accept timeout passes
@@ -100,8 +109,9 @@ public final class ServerStreamSocket extends NativeSocket {
                 // recv/send as C does; virtual threads pass MSG_DONTWAIT (see StreamSocket).
                 int r = SYS.accept4(s, MemorySegment.NULL, MemorySegment.NULL, Linux.SOCK_CLOEXEC());
                 if (r >= 0) {
-                    boolean mptcp = isMptcp() && acceptedMptcp(r);
-                    return StreamSocket.accepted(SYS.guard(r), family, mptcp, keepaliveSettings);
+                    // From an MPTCP listener the socket may be TCP: asked on first need (isMptcp()).
+                    int protocol = knownProtocol() == PROTOCOL_MPTCP ? PROTOCOL_UNKNOWN : PROTOCOL_TCP;
+                    return StreamSocket.accepted(SYS.guard(r), family, protocol, keepaliveSettings);
                 }
                 if (fd.isClosed()) {
                     throw new SocketClosedException("accept");
@@ -121,19 +131,5 @@ public final class ServerStreamSocket extends NativeSocket {
         } finally {
             fd.release();
         }
-    }
-
-    /**
-     * Whether the socket an MPTCP listener accepted is MPTCP: from a client whose SYN carried no
-     * MP_CAPABLE the kernel hands out the TCP subflow itself (net/mptcp/protocol.c, mptcp_accept()),
-     * and {@code getsockopt(SO_PROTOCOL)} says {@code IPPROTO_TCP}.
-     */
-    private static boolean acceptedMptcp(int accepted) throws ErrnoException {
-        int protocol = NativeSocket.intOption(accepted, Linux.SOL_SOCKET(), Linux.SO_PROTOCOL());
-        if (protocol < 0) {
-            SYS.close(accepted);
-            throw Sys.error("getsockopt(fd " + accepted + ", SO_PROTOCOL)", protocol);
-        }
-        return protocol == Linux.IPPROTO_MPTCP();
     }
 }

@@ -96,8 +96,8 @@ public final class StreamSocket extends NativeSocket {
     /** Set on sockets attached to someone else's descriptor (see AttachedSocket#onPeerDead). */
     volatile java.util.function.Consumer<ErrnoException> peerDeadHandler;
 
-    private StreamSocket(GuardedFd fd, int family, boolean mptcp, String refusal) {
-        super(fd, family, mptcp, refusal);
+    private StreamSocket(GuardedFd fd, int family, int protocol, String refusal) {
+        super(fd, family, protocol, refusal);
     }
 
     /**
@@ -110,13 +110,16 @@ public final class StreamSocket extends NativeSocket {
      */
     public static StreamSocket open(MptcpPolicy policy, ProtocolFamily family) throws ErrnoException {
         Created c = create(policy, family);
-        return new StreamSocket(c.fd(), c.family(), c.mptcp(), c.refusal());
+        return new StreamSocket(c.fd(), c.family(), c.protocol(), c.refusal());
     }
 
-    /** An accepted connection: it inherits the listener's options, keepalive included. */
-    static StreamSocket accepted(GuardedFd fd, int family, boolean mptcp, KeepaliveSettings listenerKeepalive)
+    /**
+     * An accepted connection: it inherits the listener's options, keepalive included. {@code protocol}
+     * is {@link #PROTOCOL_UNKNOWN} from an MPTCP listener (see {@link #isMptcp()}).
+     */
+    static StreamSocket accepted(GuardedFd fd, int family, int protocol, KeepaliveSettings listenerKeepalive)
             throws IOException {
-        StreamSocket s = new StreamSocket(fd, family, mptcp, null);
+        StreamSocket s = new StreamSocket(fd, family, protocol, null);
         s.blockingDescriptor = true; // ServerStreamSocket.accept() passes no SOCK_NONBLOCK to accept4(2)
         try {
             s.established(listenerKeepalive);
@@ -129,7 +132,7 @@ public final class StreamSocket extends NativeSocket {
 
     /** A socket over a duplicate of a descriptor the library did not create (see {@link AttachedSocket}). */
     static StreamSocket overDuplicate(GuardedFd fd, int family, boolean mptcp) {
-        return new StreamSocket(fd, family, mptcp, null);
+        return new StreamSocket(fd, family, mptcp ? PROTOCOL_MPTCP : PROTOCOL_TCP, null);
     }
 
     /** Binds the local end before connecting ({@code bind(2)}). */
@@ -142,6 +145,11 @@ public final class StreamSocket extends NativeSocket {
      * Connects with {@code connect(2)}, waiting at most {@code timeout} for the handshake;
      * {@link Duration#ZERO} means no limit, as for the JDK's {@code Socket.connect(address, 0)}
      * (the kernel then gives up after its SYN retries, {@code ETIMEDOUT}).
+     *
+     * <p>System calls: the socket is non-blocking until connected, so {@code connect(2)} answers
+     * {@code EINPROGRESS} and the thread waits for the handshake in {@code poll(2)} (a virtual thread
+     * parks), one call more than a blocking C {@code connect}; {@code getsockopt(SO_ERROR)} only when
+     * the handshake failed, for its errno.
      *
      * @throws IllegalArgumentException if {@code timeout} is negative (the socket stays open)
      * @throws SocketTimeoutException if the timeout passes (the socket is then closed, as the JDK does)
@@ -159,6 +167,9 @@ public final class StreamSocket extends NativeSocket {
         boolean timedOut = false;
         try {
             int r = connectOnce(s, remote);
+            // Not a blocking connect(2) as C makes: on Linux 6.1 mptcp_stream_connect() holds the MPTCP
+            // socket's lock while the subflow's blocking connect waits for the handshake, so close()'s
+            // shutdown(2) would wait for it too (up to the SYN retries) instead of waking this thread.
             if (r == -Linux.EINPROGRESS()) {
                 int ev;
                 for (;;) {
@@ -198,7 +209,7 @@ public final class StreamSocket extends NativeSocket {
     void established(KeepaliveSettings settings) throws IOException {
         connected = true;
         JfrEvents.connectionEstablished(this);
-        if (isMptcp() && !settings.isEmpty()) {
+        if (!settings.isEmpty() && isMptcp()) { // asks an accepted socket's protocol only if it matters
             settings.applyTo(this);
             JfrEvents.keepaliveReapplied(this);
         }
@@ -206,7 +217,7 @@ public final class StreamSocket extends NativeSocket {
     }
 
     @Override
-    void optionApplied(org.mptcpj.option.NativeOption<?> option, Object value) {
+    void optionApplied(org.mptcpj.option.NativeOption<?> option, Object value) throws IOException {
         if (option == org.mptcpj.option.Options.SO_KEEPALIVE) {
             updateWatchdog();
         } else if (option == org.mptcpj.option.Options.TCP_KEEPIDLE) {
@@ -237,8 +248,10 @@ public final class StreamSocket extends NativeSocket {
      * @param grace how long a connection may have no subflow; {@code null} turns the watchdog off
      * @throws IllegalArgumentException if {@code grace} is zero or negative
      * @throws SocketClosedException if the socket is closed
+     * @throws ErrnoException if the protocol of a socket an MPTCP listener accepted cannot be read
+     *         ({@code getsockopt(SO_PROTOCOL)}, see {@link #isMptcp()})
      */
-    public void setDeadPeerWatchdog(Duration grace) throws SocketClosedException {
+    public void setDeadPeerWatchdog(Duration grace) throws IOException {
         if (grace != null && (grace.isNegative() || grace.isZero())) {
             throw new IllegalArgumentException("dead-peer grace " + grace + " must be positive");
         }
@@ -279,9 +292,10 @@ public final class StreamSocket extends NativeSocket {
         return java.util.Optional.ofNullable(DeadPeerWatchdog.get().unavailable());
     }
 
-    private void updateWatchdog() {
-        boolean on = connected && isMptcp() && isOpen() && deadPeer == null && deadPeerGraceNanos > 0
-                && (watchdogChosen || keepaliveSettings.enabled());
+    private void updateWatchdog() throws IOException {
+        // isMptcp() last: an accepted socket's protocol is asked only when the watchdog could watch it.
+        boolean on = connected && isOpen() && deadPeer == null && deadPeerGraceNanos > 0
+                && (watchdogChosen || keepaliveSettings.enabled()) && isMptcp();
         if (on) {
             DeadPeerWatchdog.get().watch(this);
         } else {

@@ -6,10 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,14 +23,17 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.mptcpj.option.Linger;
+import org.mptcpj.option.Options;
 import org.mptcpj.testing.Commands;
 import org.mptcpj.testing.Require;
 
 /**
  * A blocking read or write without timeout on a platform thread makes the system calls blocking C
  * makes: a 64-byte ping-pong is one send and one receive per side, 4 per round trip (issue 13
- * item 1), not a failed non-blocking attempt plus poll(2) first (8). Counted by {@code strace -c}
- * attached to the two threads only, so the JVM's other threads do not count.
+ * item 1), not a failed non-blocking attempt plus poll(2) first (8); connection setup makes C's
+ * plus at most one (item 3). Counted by {@code strace -c} attached to the working threads only, so
+ * the JVM's other threads do not count.
  */
 class PlatformSyscallTest {
     private static final int ROUND_TRIPS = 2000;
@@ -53,23 +59,10 @@ class PlatformSyscallTest {
             Thread client = pingPong("pp-client", p.client(), true, go, done, failures);
             // Both threads did one round trip (classes loaded, descriptors in their final mode) and wait on go.
             Thread.sleep(300);
-            Path summary = Files.createTempFile("strace", ".txt");
-            List<String> cmd = new ArrayList<>(List.of("strace", "-c", "-o", summary.toString()));
-            for (String name : List.of("pp-echo", "pp-client")) {
-                cmd.add("-p");
-                cmd.add(String.valueOf(tidOf(name)));
-            }
-            Process strace = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            awaitAttached(strace, 2);
-            go.countDown();
-            assertTrue(done.await(60, TimeUnit.SECONDS), "the ping-pong did not finish");
-            strace.destroy(); // SIGTERM: strace detaches and writes its summary
-            assertTrue(strace.waitFor(10, TimeUnit.SECONDS));
+            Map<String, Long> calls = countSystemCalls(List.of("pp-echo", "pp-client"), go, done);
             echo.join(5_000);
             client.join(5_000);
             assertTrue(failures.isEmpty(), failures.toString());
-            Map<String, Long> calls = parse(Files.readString(summary));
-            Files.delete(summary);
             long total = calls.entrySet().stream().filter(e -> DATA_PATH.contains(e.getKey()))
                     .mapToLong(Map.Entry::getValue).sum();
             double perRoundTrip = (double) total / ROUND_TRIPS;
@@ -79,6 +72,99 @@ class PlatformSyscallTest {
             assertTrue(total <= 4L * ROUND_TRIPS + 4, String.format("%.2f per round trip: %s", perRoundTrip, calls));
             assertTrue(total >= 4L * ROUND_TRIPS, "strace missed calls: " + calls);
         }
+    }
+
+    /**
+     * Connection setup at C's system calls plus at most one (issue 13 item 3): a connection opened,
+     * connected, accepted and closed on one platform thread as {@code ConnectBenchmark} does (the
+     * client with {@code SO_LINGER} 0, C's loop does the same) makes {@code socket},
+     * {@code setsockopt}, {@code connect}, {@code poll} (after {@code EINPROGRESS}), {@code accept4}
+     * and two {@code close}: no {@code getsockopt(SO_PROTOCOL)} for the accepted socket of the MPTCP
+     * listener, since nobody asks whether it is MPTCP.
+     */
+    @org.junit.jupiter.api.Test
+    void connectAcceptCloseMakesNoGetsockopt() throws Exception {
+        Require.that(Commands.works("strace", "-V"), "strace is not installed (apt-get install strace)");
+        try (ServerStreamSocket listener = ServerStreamSocket.open(MptcpPolicy.REQUIRED, StandardProtocolFamily.INET)
+                .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 128)) {
+            InetSocketAddress address = listener.localAddress();
+            CountDownLatch ready = new CountDownLatch(1);
+            CountDownLatch go = new CountDownLatch(1);
+            CountDownLatch done = new CountDownLatch(1);
+            List<Throwable> failures = new ArrayList<>();
+            Thread setup = Thread.ofPlatform().name("cs-setup").daemon(true).start(() -> {
+                try {
+                    for (int i = 0; i < 200; i++) { // warm: classes loaded, watchdog and scratch made
+                        connectAcceptClose(listener, address);
+                    }
+                    ready.countDown();
+                    go.await();
+                    for (int i = 0; i < CONNECTIONS; i++) {
+                        connectAcceptClose(listener, address);
+                    }
+                } catch (Throwable t) {
+                    synchronized (failures) {
+                        failures.add(t);
+                    }
+                } finally {
+                    ready.countDown();
+                    done.countDown();
+                }
+            });
+            assertTrue(ready.await(60, TimeUnit.SECONDS), "the warm-up did not finish");
+            Map<String, Long> calls = countSystemCalls(List.of("cs-setup"), go, done);
+            setup.join(5_000);
+            assertTrue(failures.isEmpty(), failures.toString());
+            long total = calls.entrySet().stream().filter(e -> SETUP_PATH.contains(e.getKey()))
+                    .mapToLong(Map.Entry::getValue).sum();
+            System.err.printf("MPTCP connect + accept + close: %.2f setup system calls per connection; all: %s%n",
+                    (double) total / CONNECTIONS, calls);
+            assertTrue(calls.getOrDefault("accept4", 0L) >= CONNECTIONS, "strace missed calls: " + calls);
+            assertEquals(0L, calls.getOrDefault("getsockopt", 0L), "getsockopt during connection setup: " + calls);
+            // C makes 6 (with SO_LINGER); at most one more, and a little slack at the edges of the window.
+            assertTrue(total <= 7L * CONNECTIONS + 4, String.format("%.2f per connection: %s",
+                    (double) total / CONNECTIONS, calls));
+        }
+    }
+
+    private static final int CONNECTIONS = 2000;
+    /** The calls connection setup could make; the JVM's own ({@code futex}, {@code mmap}) are reported, not counted. */
+    private static final Set<String> SETUP_PATH = Set.of("socket", "setsockopt", "getsockopt", "connect", "poll",
+            "ppoll", "epoll_wait", "epoll_pwait", "epoll_ctl", "accept", "accept4", "fcntl", "close", "shutdown",
+            "getsockname", "getpeername");
+
+    /** One connection as ConnectBenchmark makes it: the client closes first, with a reset. */
+    private static void connectAcceptClose(ServerStreamSocket listener, InetSocketAddress address) throws IOException {
+        StreamSocket accepted;
+        try (StreamSocket client = StreamSocket.open(MptcpPolicy.REQUIRED, StandardProtocolFamily.INET)) {
+            client.setOption(Options.SO_LINGER, Linger.seconds(0));
+            client.connect(address, Duration.ofSeconds(10));
+            accepted = listener.accept();
+        }
+        accepted.close();
+    }
+
+    /**
+     * Counts the system calls of the threads named {@code names} with {@code strace -c -p}, attached
+     * before {@code go} and detached after {@code done}. {@return strace's table: system call to calls}
+     */
+    private static Map<String, Long> countSystemCalls(List<String> names, CountDownLatch go, CountDownLatch done)
+            throws Exception {
+        Path summary = Files.createTempFile("strace", ".txt");
+        List<String> cmd = new ArrayList<>(List.of("strace", "-c", "-o", summary.toString()));
+        for (String name : names) {
+            cmd.add("-p");
+            cmd.add(String.valueOf(tidOf(name)));
+        }
+        Process strace = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        awaitAttached(strace, names.size());
+        go.countDown();
+        assertTrue(done.await(60, TimeUnit.SECONDS), "the threads " + names + " did not finish");
+        strace.destroy(); // SIGTERM: strace detaches and writes its summary
+        assertTrue(strace.waitFor(10, TimeUnit.SECONDS));
+        Map<String, Long> calls = parse(Files.readString(summary));
+        Files.delete(summary);
+        return calls;
     }
 
     /**

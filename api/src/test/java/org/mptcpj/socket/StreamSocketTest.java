@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.mptcpj.bindings.linux.Linux;
 import org.mptcpj.error.ErrnoException;
+import org.mptcpj.error.SocketClosedException;
 import org.mptcpj.testing.Commands;
 import org.mptcpj.testing.Require;
 
@@ -128,6 +129,28 @@ class StreamSocketTest {
             assertWitnessedMptcp(fromTcp, false);
             assertFalse(fromTcp.isMptcp(), "accepted from a TCP client: the kernel gave a TCP socket");
             assertFalse(fromTcp.isMultipath());
+        }
+    }
+
+    /**
+     * An MPTCP listener's accepted socket learns whether it is MPTCP on the first question
+     * ({@code isMptcp()}, one getsockopt), and keeps the answer: asked before {@code close()}, it is
+     * still known after. Never asked, a closed socket says it is closed instead of answering (its
+     * descriptor number may belong to another socket by then).
+     */
+    @Test
+    @Tag("kernel")
+    void acceptedSocketClosedBeforeAnyoneAskedItsProtocolSaysItIsClosed() throws Exception {
+        try (SocketPair p = SocketPair.open(MptcpPolicy.REQUIRED, MptcpPolicy.REQUIRED, StandardProtocolFamily.INET);
+             SocketChannel tcp = SocketChannel.open(p.listener().localAddress())) {
+            StreamSocket fromTcp = p.listener().accept();
+            assertFalse(fromTcp.isMptcp());
+            fromTcp.close();
+            assertFalse(fromTcp.isMptcp(), "asked before close(): the answer is kept");
+            p.accepted().close(); // never asked
+            SocketClosedException e = assertThrows(SocketClosedException.class, p.accepted()::isMptcp);
+            assertTrue(e.getMessage().startsWith("isMptcp"), e.getMessage());
+            assertTrue(p.accepted().toString().contains("TCP or MPTCP"), p.accepted().toString());
         }
     }
 

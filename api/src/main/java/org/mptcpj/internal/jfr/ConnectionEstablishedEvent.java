@@ -49,7 +49,7 @@ final class ConnectionEstablishedEvent extends PeerEvent {
             fallback = "MPTCP_INFO failed: " + e.getMessage();
             return;
         }
-        if (!s.isMptcp()) {
+        if (!mptcp) { // peer(s) filled it
             fallback = s.mptcpRefusal().map(r -> "the kernel refused MPTCP: " + r)
                     .orElse("TCP socket (MptcpPolicy.DISABLED, or accepted from a client that did not ask for MPTCP)");
         } else if (!multipath) {

@@ -96,6 +96,18 @@ public final class JfrEvents {
         }
     }
 
+    /**
+     * {@return whether {@code s} is MPTCP; false if that can no longer be learnt} (an MPTCP listener's
+     * accepted socket closed before anything asked, see {@link StreamSocket#isMptcp()})
+     */
+    static boolean mptcp(StreamSocket s) {
+        try {
+            return s.isMptcp();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     /** {@return the local end of {@code s}, or null once closed} */
     static InetSocketAddress local(StreamSocket s) {
         try {

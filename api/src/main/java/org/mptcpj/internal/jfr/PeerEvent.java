@@ -29,6 +29,6 @@ abstract class PeerEvent extends Event {
             address = JfrEvents.ip(remote);
             port = remote.getPort();
         }
-        mptcp = s.isMptcp();
+        mptcp = JfrEvents.mptcp(s);
     }
 }
