@@ -65,7 +65,10 @@ public final class MptcpNettyChannels {
      * {@code false}) checks readiness each time it is armed and so drains the socket, one poll and
      * one read per buffer. Set it before Netty's io_uring classes load:
      * {@code -D}{@value #IO_URING_MULTISHOT_POLL_PROPERTY}{@code =false}. The factories below log a
-     * warning once when it is not set.
+     * warning once when it is not set. A channel that reads through a buffer ring (a group with
+     * {@code IoUringIoHandlerConfig.setBufferRingConfig} and the channel option
+     * {@code IoUringChannelOption.IO_URING_BUFFER_GROUP_ID}) is not affected either: Netty then
+     * submits {@code IORING_OP_RECV} without waiting for POLLIN first.
      */
     public static boolean ioUringReadsDrain() {
         return !IoUring.isPollAddMultishotEnabled();
@@ -115,7 +118,8 @@ public final class MptcpNettyChannels {
     private static <C extends UnixChannel> C warnIfIoUringStalls(C channel, MptcpPolicy policy) {
         if (policy != MptcpPolicy.DISABLED && !ioUringReadsDrain() && !IO_URING_WARNED.getAndSet(true)) {
             LOG.warn("Netty's io_uring transport waits for input with a multishot poll: on MPTCP sockets its reads"
-                    + " can stop with data left in the socket; run the JVM with -D{}=false", IO_URING_MULTISHOT_POLL_PROPERTY);
+                    + " can stop with data left in the socket unless they use a buffer ring; run the JVM with -D{}=false",
+                    IO_URING_MULTISHOT_POLL_PROPERTY);
         }
         return channel;
     }

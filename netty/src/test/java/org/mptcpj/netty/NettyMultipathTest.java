@@ -46,7 +46,7 @@ class NettyMultipathTest {
      * {@value MptcpNettyChannels#IO_URING_MULTISHOT_POLL_PROPERTY}=false): with Netty's default
      * multishot poll the server stopped reading after the cut in 5 of 30 runs (Linux 6.18, Netty
      * 4.2.7; INET6 4 of 18, INET 1 of 12), the rest (64 B to 1.1 MB) readable in its socket (poll(2):
-     * POLLIN) with no read submitted; with the property false, none of 29 runs stalled. (Not tied to
+     * POLLIN) with no read submitted; with the property false, none of 30 runs stalled. (Not tied to
      * the cut: on loopback a 16 MB transfer stalled too, README, status.)
      */
     @ParameterizedTest
