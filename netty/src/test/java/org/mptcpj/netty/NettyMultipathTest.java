@@ -42,16 +42,19 @@ class NettyMultipathTest {
     private static final int CHUNK = 64 * 1024;
 
     /**
-     * Not on io_uring: there the server stopped reading after the cut in 3 or more of 7 runs (Linux 6.18,
-     * Netty 4.2.7) with the data in the kernel (ss -M: Recv-Q 1.1 MB on the server's MPTCP socket,
-     * the client's snd_una = write_seq): a lost read wakeup between Netty's io_uring transport and
-     * MPTCP, not understood yet (README, status); those channels were INET6 with IPv4-mapped
-     * addresses, epoll's and NIO's INET. epoll and NIO never stalled.
+     * io_uring needs {@link MptcpNettyChannels#ioUringReadsDrain()} (the surefire configuration sets
+     * {@value MptcpNettyChannels#IO_URING_MULTISHOT_POLL_PROPERTY}=false): with Netty's default
+     * multishot poll the server stopped reading after the cut in 5 of 30 runs (Linux 6.18, Netty
+     * 4.2.7; INET6 4 of 18, INET 1 of 12), the rest (64 B to 1.1 MB) readable in its socket (poll(2):
+     * POLLIN) with no read submitted; with the property false, none of 30 runs stalled. (Not tied to
+     * the cut: on loopback a 16 MB transfer stalled too, README, status.)
      */
     @ParameterizedTest
-    @EnumSource(value = Transport.class, names = {"EPOLL", "NIO"})
+    @EnumSource(Transport.class)
     void pathCutMidTransfer(Transport transport) throws Exception {
         Require.that(Require.isRoot(), "network namespaces need root");
+        assertTrue(transport != Transport.IO_URING || MptcpNettyChannels.ioUringReadsDrain(),
+                "io_uring over MPTCP needs -D" + MptcpNettyChannels.IO_URING_MULTISHOT_POLL_PROPERTY + "=false");
         EventLoopGroup group = transport.group(2);
         try (MultipathLab m = MultipathLab.create("mptcpj-ny", 2)) {
             m.lab.shape(0, "100mbit");
