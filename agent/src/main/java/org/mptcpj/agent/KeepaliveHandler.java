@@ -88,6 +88,7 @@ final class KeepaliveHandler {
             attached.put(ch, a);
             LOG.debug("{}: keepalive watched by the dead-peer watchdog", ch);
         } else { // TCP, or no watchdog on this kernel: neither changes, so this channel is not looked at again
+            LOG.debug("{}: keepalive without the dead-peer watchdog ({})", ch, a.isMptcp() ? "MPTCP, not watched" : "TCP");
             a.close();
             unwatchable.add(ch);
         }

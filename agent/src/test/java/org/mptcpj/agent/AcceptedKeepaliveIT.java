@@ -85,7 +85,9 @@ class AcceptedKeepaliveIT {
                 // 0.1-0.3 s each under the kernel matrix's emulation, during which probes still pass.
                 long cut = System.nanoTime();
                 ServerJvm.Line gone = server.await("peer gone", waitMillis);
-                if (gone == null) {
+                if (gone == null) { // what the kernel says of the server's subflows, for whoever reads a failure
+                    System.out.println("[server's namespace, " + waitMillis + " ms after the cut]\n"
+                            + NamespaceLab.run("ip", "netns", "exec", lab.server(), "ss", "-tinoM"));
                     return -1;
                 }
                 // When the server's read returned, by its clock: both JVMs read CLOCK_MONOTONIC, and

@@ -107,6 +107,7 @@ final class ServerJvm implements AutoCloseable {
                 ProcessHandle.current().info().command().orElseThrow()));
         cmd.addAll(compilerAndCollector());
         cmd.addAll(jvmOptions);
+        cmd.add("-Dorg.slf4j.simpleLogger.log.org.mptcpj.agent=debug"); // what the agent did with each channel
         cmd.addAll(List.of("-Dmptcpj.policy=REQUIRED", KeepaliveNioServer.class.getName()));
         cmd.addAll(List.of(serverArgs));
         return new ServerJvm(new ProcessBuilder(cmd).redirectErrorStream(true).start());

@@ -278,6 +278,10 @@ final class DeadPeerWatchdog {
         }
         if (r < 0) { // closed, or fell back to TCP: plain keepalive reports a dead peer there
             s.watched = false;
+            if (s.isOpen()) {
+                NativeSocket.LOG.info("{}: the connection fell back to TCP; the dead-peer watchdog stops watching it "
+                        + "(kernel keepalive reports ETIMEDOUT on TCP)", s);
+            }
             return -1;
         }
         SubflowSource.Reading look = reading;

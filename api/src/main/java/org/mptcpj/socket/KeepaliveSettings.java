@@ -66,16 +66,19 @@ final class KeepaliveSettings {
         return enabled == null && idle == null && interval == null && count == null;
     }
 
-    /** Applies every recorded setting to {@code target} (the connected or accepted socket). */
+    /**
+     * Applies every recorded setting to {@code target} (the connected or accepted socket), the idle
+     * time after the interval for the reason {@link NativeSocket#setKeepalive} gives.
+     */
     void applyTo(NativeSocket target) throws IOException {
-        if (idle != null) {
-            target.setOption(Options.TCP_KEEPIDLE, idle);
-        }
         if (interval != null) {
             target.setOption(Options.TCP_KEEPINTVL, interval);
         }
         if (count != null) {
             target.setOption(Options.TCP_KEEPCNT, count);
+        }
+        if (idle != null) {
+            target.setOption(Options.TCP_KEEPIDLE, idle);
         }
         if (enabled != null) {
             target.setOption(Options.SO_KEEPALIVE, enabled);

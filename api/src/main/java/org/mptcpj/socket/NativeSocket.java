@@ -396,8 +396,12 @@ public abstract sealed class NativeSocket implements AutoCloseable permits Strea
     }
 
     /**
-     * Applies keepalive as one unit: {@code SO_KEEPALIVE}, then (when enabled) {@code TCP_KEEPIDLE},
-     * {@code TCP_KEEPINTVL}, {@code TCP_KEEPCNT}, four {@code setsockopt(2)} calls. On an MPTCP
+     * Applies keepalive as one unit, four {@code setsockopt(2)} calls: (when enabled)
+     * {@code TCP_KEEPINTVL}, {@code TCP_KEEPCNT}, {@code TCP_KEEPIDLE}, then {@code SO_KEEPALIVE}.
+     * The idle time comes after the interval: on a connection idle for longer than the new idle
+     * time, Linux sends a probe as soon as {@code TCP_KEEPIDLE} changes
+     * ({@code tcp_sock_set_keepidle_locked()} re-arms the timer) and times the next one by the
+     * interval in force then, while a new {@code TCP_KEEPINTVL} re-arms nothing. On an MPTCP
      * socket the kernel propagates them to every subflow (for settings made before {@code connect()},
      * only since upstream commit 648de37416b3, Linux 6.17 and stable backports).
      *
@@ -409,9 +413,11 @@ public abstract sealed class NativeSocket implements AutoCloseable permits Strea
     public void setKeepalive(Keepalive keepalive) throws IOException {
         Objects.requireNonNull(keepalive, "keepalive").requireSettable(); // all checked before the first call
         if (keepalive.enabled()) {
-            setOption(Options.TCP_KEEPIDLE, keepalive.idle());
+            // The idle time last: setting it re-arms the timer and may send a probe at once, timed by
+            // the interval in force then; a new interval is read only at the next probe.
             setOption(Options.TCP_KEEPINTVL, keepalive.interval());
             setOption(Options.TCP_KEEPCNT, keepalive.count());
+            setOption(Options.TCP_KEEPIDLE, keepalive.idle());
         }
         setOption(Options.SO_KEEPALIVE, keepalive.enabled());
     }

@@ -18,6 +18,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.mptcpj.error.ErrnoException;
 import org.mptcpj.error.MptcpUnavailableException;
 import org.mptcpj.info.MptcpFullInfo;
@@ -26,6 +28,7 @@ import org.mptcpj.info.SubflowAddresses;
 import org.mptcpj.info.TcpInfo;
 import org.mptcpj.netns.NetworkNamespace;
 import org.mptcpj.option.Keepalive;
+import org.mptcpj.option.Options;
 import org.mptcpj.testing.Commands;
 import org.mptcpj.testing.KernelFacts;
 import org.mptcpj.testing.KernelFeatures.Feature;
@@ -137,6 +140,51 @@ class KernelConformanceTest {
                 double seconds = parseSsTime(timer.substring(0, timer.indexOf(',')));
                 assertTrue(seconds > 0 && seconds <= 7.0, sub);
             }
+        }
+    }
+
+    /**
+     * Keepalive changed on a connection whose keepalive is on and that has been idle longer than the
+     * new idle time: Linux re-arms the keepalive timer when {@code TCP_KEEPIDLE} changes
+     * ({@code tcp_sock_set_keepidle_locked()}), so a probe goes out at once and the timer then waits
+     * the interval in force at that moment; a new {@code TCP_KEEPINTVL} is read only at the next
+     * probe. A caller that sets the idle time first and the interval a moment later leaves the next
+     * probe 75 s away (the default interval): an unchanged server that set {@code SO_KEEPALIVE},
+     * then idle 1 s, interval 1 s, count 2 a second after its connection's last packet learned of a
+     * dead peer after about 77 s, not 3 s (seen under the kernel matrix's emulation, where that
+     * moment passes between two calls). The first half shows the kernel's behaviour, with a pause
+     * where a slow caller has one; the second that {@code setKeepalive} sets the interval first.
+     */
+    @ParameterizedTest
+    @EnumSource(value = MptcpPolicy.class, names = {"REQUIRED", "DISABLED"})
+    void anIdleTimeSetBeforeTheIntervalProbesOnTheOldInterval(MptcpPolicy policy) throws Exception {
+        Require.that(Commands.works("ss", "-V"), "ss (iproute2) is not installed");
+        Duration second = Duration.ofSeconds(1);
+        double oneByOne = nextProbeSeconds(policy, c -> {
+            c.setOption(Options.TCP_KEEPIDLE, second);
+            Thread.sleep(100); // the probe goes out, timed by the interval in force: 75 s
+            c.setOption(Options.TCP_KEEPINTVL, second);
+        });
+        assertTrue(oneByOne > 30, "idle time, pause, interval: the next probe is " + oneByOne + " s away");
+        double together = nextProbeSeconds(policy, c -> c.setKeepalive(Keepalive.of(second, second, 9)));
+        assertTrue(together <= 1.0, "setKeepalive: the next probe is " + together + " s away, not within the new 1 s interval");
+    }
+
+    private interface KeepaliveChange {
+        void apply(StreamSocket client) throws Exception;
+    }
+
+    /** {@return when the client's next keepalive probe is due (ss), after {@code change} on a connection idle for 1.5 s with keepalive on} */
+    private static double nextProbeSeconds(MptcpPolicy policy, KeepaliveChange change) throws Exception {
+        try (SocketPair p = SocketPair.open(policy, policy, StandardProtocolFamily.INET)) {
+            StreamSocket c = p.client();
+            c.setOption(Options.SO_KEEPALIVE, true); // the defaults: idle 2 h, interval 75 s
+            Thread.sleep(1500); // idle for longer than the new idle time
+            change.apply(c);
+            // -t lists TCP sockets and MPTCP's TCP subflows; the timer is on the socket's first line.
+            String sub = Commands.run("ss", "-tnoH", "src", hostPort(c.localAddress()), "dst", hostPort(c.remoteAddress()));
+            String timer = sub.substring(sub.indexOf("timer:(keepalive,") + "timer:(keepalive,".length());
+            return parseSsTime(timer.substring(0, timer.indexOf(',')));
         }
     }
 
