@@ -32,7 +32,12 @@ import org.mptcpj.testkit.NamespaceLab;
  */
 @Tag("kernel") // also run by kernels/conformance on each kernel of the matrix
 class AcceptedKeepaliveIT {
-    private static final long BOUND_MILLIS = 1000 + 2 * 1000 + 1000;
+    /**
+     * idle + count x interval + 1 s; one second more in a kernel-matrix guest ({@code -Dmptcpj.kernel.vm},
+     * kernels/conformance), where QEMU's emulation makes the guest's timers and both JVMs late: there
+     * the server heard 3.0-4.1 s after the cut (two guests at once), on the host 2.8-3.5 s.
+     */
+    private static final long BOUND_MILLIS = 1000 + 2 * 1000 + 1000 + (Boolean.getBoolean("mptcpj.kernel.vm") ? 1000 : 0);
 
     @Test
     void keepaliveSetWithSetOptionGetsTheWatchdog() throws Exception {
