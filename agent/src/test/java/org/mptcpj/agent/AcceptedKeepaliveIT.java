@@ -35,7 +35,7 @@ class AcceptedKeepaliveIT {
     /**
      * idle + count x interval + 1 s; one second more in a kernel-matrix guest ({@code -Dmptcpj.kernel.vm},
      * kernels/conformance), where QEMU's emulation makes the guest's timers and both JVMs late: there
-     * the server heard 3.0-4.1 s after the cut (two guests at once), on the host 2.8-3.5 s.
+     * the server heard 2.7-4.1 s after the cut (two guests at once), on the host 2.8-3.5 s.
      */
     private static final long BOUND_MILLIS = 1000 + 2 * 1000 + 1000 + (Boolean.getBoolean("mptcpj.kernel.vm") ? 1000 : 0);
 
