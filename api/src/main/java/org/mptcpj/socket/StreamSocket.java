@@ -93,6 +93,10 @@ public final class StreamSocket extends NativeSocket {
     volatile long deadPeerGraceNanos = DEFAULT_DEAD_PEER_GRACE.toNanos();
     private volatile boolean watchdogChosen;
     private volatile String deadPeer;
+    // The last buffer read into and written from, with its segment (see BufferSegment). Plain
+    // fields: a racy read sees a whole record (final fields), at worst an older one, i.e. a miss.
+    private BufferSegment lastReadInto;
+    private BufferSegment lastWrittenFrom;
     /** Set on sockets attached to someone else's descriptor (see AttachedSocket#onPeerDead). */
     volatile java.util.function.Consumer<ErrnoException> peerDeadHandler;
 
@@ -335,6 +339,8 @@ public final class StreamSocket extends NativeSocket {
     @Override
     public void close() {
         DeadPeerWatchdog.get().unwatch(this);
+        lastReadInto = null; // the socket no longer keeps the program's buffers alive
+        lastWrittenFrom = null;
         super.close();
     }
 
@@ -401,12 +407,17 @@ public final class StreamSocket extends NativeSocket {
     public int read(MemorySegment dst) throws IOException {
         Objects.requireNonNull(dst, "dst");
         requireWritable(dst.isReadOnly(), "segment");
+        return read(dst, 0, dst.byteSize());
+    }
+
+    /** Reads into {@code dst[offset, offset + length)}, as {@link #read(MemorySegment)} into all of it. */
+    private int read(MemorySegment dst, long offset, long length) throws IOException {
         SocketReadEvent event; // JFR org.mptcpj.SocketRead, as jdk.SocketRead; nothing without a recording
         if (!JfrEvents.ON || !(event = new SocketReadEvent()).isEnabled()) {
-            return readNative(dst);
+            return readNative(dst, offset, length);
         }
         event.begin();
-        int n = readNative(dst);
+        int n = readNative(dst, offset, length);
         event.offer(this, n, readTimeoutNanos);
         return n;
     }
@@ -423,9 +434,9 @@ public final class StreamSocket extends NativeSocket {
     }
 
     /** Reads into native or heap memory (see {@link #recvOnce}), waiting for readiness as needed. */
-    private int readNative(MemorySegment dst) throws IOException {
+    private int readNative(MemorySegment dst, long offset, long length) throws IOException {
         failIfInterrupted("read");
-        if (dst.byteSize() == 0) {
+        if (length == 0) {
             checkOpen("read"); // no system call, but a closed socket still says it is closed
             return 0;
         }
@@ -436,7 +447,7 @@ public final class StreamSocket extends NativeSocket {
             boolean inKernel = timeout < 0 && blocksInKernel(s);
             for (;;) {
                 checkPeerAlive("read", s);
-                long r = recvOnce(s, dst, inKernel);
+                long r = recvOnce(s, dst, offset, length, inKernel);
                 if (r > 0) {
                     activity = 1;
                     return (int) r;
@@ -472,18 +483,23 @@ public final class StreamSocket extends NativeSocket {
      */
     public void write(MemorySegment src) throws IOException {
         Objects.requireNonNull(src, "src");
-        if (src.byteSize() == 0) {
+        write(src, 0, src.byteSize());
+    }
+
+    /** Writes {@code src[offset, offset + length)}, as {@link #write(MemorySegment)} all of it. */
+    private void write(MemorySegment src, long offset, long length) throws IOException {
+        if (length == 0) {
             checkOpen("write"); // nothing to send, but a closed socket still says it is closed
             return;
         }
         SocketWriteEvent event; // JFR org.mptcpj.SocketWrite, as jdk.SocketWrite; nothing without a recording
         if (!JfrEvents.ON || !(event = new SocketWriteEvent()).isEnabled()) {
-            writeNative(src);
+            writeNative(src, offset, offset + length);
             return;
         }
         event.begin();
-        writeNative(src);
-        event.offer(this, src.byteSize());
+        writeNative(src, offset, offset + length);
+        event.offer(this, length);
     }
 
     /**
@@ -492,35 +508,35 @@ public final class StreamSocket extends NativeSocket {
      *
      * @return the bytes received, 0 at end of stream, or {@code -errno}
      */
-    private long recvOnce(int s, MemorySegment dst, boolean inKernel) throws IOException {
+    private long recvOnce(int s, MemorySegment dst, long offset, long length, boolean inKernel) throws IOException {
         if (!inKernel) {
-            return recv(s, dst, Linux.MSG_DONTWAIT());
+            return recv(s, dst, offset, length, Linux.MSG_DONTWAIT());
         }
         Interruption i = interruption();
         i.enter();
         try {
-            return recv(s, dst, 0);
+            return recv(s, dst, offset, length, 0);
         } finally {
             i.exit("read");
         }
     }
 
-    /** One write from {@code offset}, as {@link #recvOnce} reads. {@return the bytes sent, or {@code -errno}} */
-    private long sendOnce(int s, MemorySegment src, long offset, boolean inKernel) throws IOException {
+    /** One write of {@code src[offset, end)}, as {@link #recvOnce} reads. {@return the bytes sent, or {@code -errno}} */
+    private long sendOnce(int s, MemorySegment src, long offset, long end, boolean inKernel) throws IOException {
         if (!inKernel) {
-            return send(s, src, offset, Linux.MSG_NOSIGNAL() | Linux.MSG_DONTWAIT());
+            return send(s, src, offset, end, Linux.MSG_NOSIGNAL() | Linux.MSG_DONTWAIT());
         }
         Interruption i = interruption();
         i.enter();
         try {
-            return send(s, src, offset, Linux.MSG_NOSIGNAL());
+            return send(s, src, offset, end, Linux.MSG_NOSIGNAL());
         } finally {
             i.exit("write");
         }
     }
 
     /**
-     * One {@code recv(2)}: into native memory directly; into heap memory through the scratch bounce
+     * One {@code recv(2)} into {@code dst[offset, offset + length)}: into native memory directly; into heap memory through the scratch bounce
      * buffer, at most {@value ThreadScratch#BOUNCE_SIZE} bytes, copied out before the scratch is
      * released. The scratch is held for this system call only, never across a readiness wait, so a
      * virtual thread parked in a read holds no native memory (only platform threads, which keep
@@ -528,16 +544,17 @@ public final class StreamSocket extends NativeSocket {
      *
      * @return the bytes received, 0 at end of stream, or {@code -errno}
      */
-    private static long recv(int s, MemorySegment dst, int flags) {
+    private static long recv(int s, MemorySegment dst, long offset, long length, int flags) {
         ThreadScratch sc = ThreadScratch.acquire();
         try {
             if (dst.isNative()) {
-                return SYS.recv(sc, s, dst, dst.byteSize(), flags);
+                // A slice is an object: only a read into the middle of a segment needs one.
+                return SYS.recv(sc, s, offset == 0 ? dst : dst.asSlice(offset, length), length, flags);
             }
             MemorySegment bounce = sc.bounce();
-            long r = SYS.recv(sc, s, bounce, Math.min(dst.byteSize(), bounce.byteSize()), flags);
+            long r = SYS.recv(sc, s, bounce, Math.min(length, bounce.byteSize()), flags);
             if (r > 0) {
-                MemorySegment.copy(bounce, 0, dst, 0, r);
+                MemorySegment.copy(bounce, 0, dst, offset, r);
             }
             return r;
         } finally {
@@ -546,18 +563,18 @@ public final class StreamSocket extends NativeSocket {
     }
 
     /**
-     * One {@code send(2)} of {@code src} from {@code offset}: native memory directly; heap memory
+     * One {@code send(2)} of {@code src[offset, end)}: native memory directly; heap memory
      * copied into the scratch bounce buffer first, at most {@value ThreadScratch#BOUNCE_SIZE} bytes,
      * the scratch held for this system call only.
      *
      * @return the bytes sent, or {@code -errno}
      */
-    private static long send(int s, MemorySegment src, long offset, int flags) {
-        long n = src.byteSize() - offset;
+    private static long send(int s, MemorySegment src, long offset, long end, int flags) {
+        long n = end - offset;
         ThreadScratch sc = ThreadScratch.acquire();
         try {
             if (src.isNative()) {
-                // A slice is an object: only a partial send's continuation needs one.
+                // A slice is an object: only a write from the middle of a segment needs one.
                 return SYS.send(sc, s, offset == 0 ? src : src.asSlice(offset, n), n, flags);
             }
             MemorySegment bounce = sc.bounce();
@@ -569,17 +586,16 @@ public final class StreamSocket extends NativeSocket {
         }
     }
 
-    /** Writes all of native or heap memory (see {@link #sendOnce}), waiting for room as needed. */
-    private void writeNative(MemorySegment src) throws IOException {
+    /** Writes {@code src[start, end)}, native or heap memory (see {@link #sendOnce}), waiting for room as needed. */
+    private void writeNative(MemorySegment src, long start, long end) throws IOException {
         failIfInterrupted("write");
         int s = fd.acquire("write");
         try {
-            long done = 0;
-            long size = src.byteSize();
+            long done = start;
             boolean inKernel = blocksInKernel(s);
-            while (done < size) {
+            while (done < end) {
                 checkPeerAlive("write", s);
-                long r = sendOnce(s, src, done, inKernel);
+                long r = sendOnce(s, src, done, end, inKernel);
                 if (r >= 0) {
                     done += r;
                     activity = 1;
@@ -636,8 +652,10 @@ public final class StreamSocket extends NativeSocket {
     }
 
     /**
-     * Reads into a buffer from its position: a direct buffer directly, a heap buffer through one
-     * native copy.
+     * Reads into a buffer from its position, as {@link #read(MemorySegment)}: a direct buffer
+     * directly, a heap buffer through one native copy. The socket keeps the segment over the last
+     * buffer it read into, so reading into the same buffer again allocates nothing; it lets go of
+     * the buffer when given another one or when closed.
      *
      * @return bytes read, or -1 at end of stream
      * @throws IllegalArgumentException if {@code dst} is {@linkplain ByteBuffer#isReadOnly() read-only}
@@ -646,30 +664,52 @@ public final class StreamSocket extends NativeSocket {
     public int read(ByteBuffer dst) throws IOException {
         Objects.requireNonNull(dst, "dst");
         requireWritable(dst.isReadOnly(), "buffer");
-        int n = read(MemorySegment.ofBuffer(dst)); // the segment covers position..limit
+        BufferSegment into = BufferSegment.over(lastReadInto, dst);
+        lastReadInto = into;
+        int n = read(into.whole(), dst.position(), dst.remaining());
         if (n > 0) {
             dst.position(dst.position() + n);
         }
         return n;
     }
 
-    /** Writes all remaining bytes of a buffer (a heap buffer through one native copy). */
+    /**
+     * Writes all remaining bytes of a buffer, as {@link #write(MemorySegment)} (a heap buffer
+     * through one native copy). The socket keeps the segment over the last buffer it wrote from,
+     * as {@link #read(ByteBuffer)} does.
+     */
     public void write(ByteBuffer src) throws IOException {
         Objects.requireNonNull(src, "src");
-        write(MemorySegment.ofBuffer(src));
+        BufferSegment from = BufferSegment.over(lastWrittenFrom, src);
+        lastWrittenFrom = from;
+        write(from.whole(), src.position(), src.remaining());
         src.position(src.limit());
     }
 
-    /** Reads into {@code b[off..off+len)}; {@return bytes read, or -1 at end of stream} */
+    /**
+     * Reads into {@code b[off..off+len)} through one native copy; reading into the same array
+     * again allocates nothing, as {@link #read(ByteBuffer)}. {@return bytes read, or -1 at end of stream}
+     *
+     * @throws IndexOutOfBoundsException if {@code off} and {@code len} are not a range of {@code b}
+     */
     public int read(byte[] b, int off, int len) throws IOException {
-        Objects.requireNonNull(b, "b");
-        return read(ByteBuffer.wrap(b, off, len));
+        Objects.checkFromIndexSize(off, len, Objects.requireNonNull(b, "b").length);
+        BufferSegment into = BufferSegment.over(lastReadInto, b);
+        lastReadInto = into;
+        return read(into.whole(), off, len);
     }
 
-    /** Writes all of {@code b[off..off+len)}. */
+    /**
+     * Writes all of {@code b[off..off+len)} through one native copy; writing from the same array
+     * again allocates nothing, as {@link #write(ByteBuffer)}.
+     *
+     * @throws IndexOutOfBoundsException if {@code off} and {@code len} are not a range of {@code b}
+     */
     public void write(byte[] b, int off, int len) throws IOException {
-        Objects.requireNonNull(b, "b");
-        write(ByteBuffer.wrap(b, off, len));
+        Objects.checkFromIndexSize(off, len, Objects.requireNonNull(b, "b").length);
+        BufferSegment from = BufferSegment.over(lastWrittenFrom, b);
+        lastWrittenFrom = from;
+        write(from.whole(), off, len);
     }
 
     /** Half-closes the reading side ({@code shutdown(SHUT_RD)}). */
