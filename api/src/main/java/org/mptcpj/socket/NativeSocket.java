@@ -275,20 +275,30 @@ public abstract sealed class NativeSocket implements AutoCloseable permits Strea
         NativeOption<T> o = nativeOption(option);
         ThreadScratch sc = ThreadScratch.acquire();
         try {
-            MemorySegment buf = sc.buffer();
-            int len = o.encode(value, buf);
             int s = fd.acquire("setsockopt", o.name());
             try {
-                int r = SYS.setsockopt(sc, s, o.level(), o.optName(), buf, len);
-                if (r < 0) {
-                    throw optionError("setsockopt(fd " + s + ", " + o.name() + ")", s, o, r);
-                }
+                set(sc, s, o, value);
             } finally {
                 fd.release();
             }
         } finally {
             sc.release();
         }
+        applied(o, value);
+    }
+
+    /** {@code setsockopt(2)} on the held descriptor {@code s} with the caller's scratch. */
+    private <T> void set(ThreadScratch sc, int s, NativeOption<T> o, T value) throws ErrnoException {
+        MemorySegment buf = sc.buffer();
+        int len = o.encode(value, buf);
+        int r = SYS.setsockopt(sc, s, o.level(), o.optName(), buf, len);
+        if (r < 0) {
+            throw optionError("setsockopt(fd " + s + ", " + o.name() + ")", s, o, r);
+        }
+    }
+
+    /** What follows an option set: a keepalive setting remembered, the subclass told. */
+    private <T> void applied(NativeOption<T> o, T value) throws IOException {
         if (KeepaliveSettings.covers(o)) {
             recordedKeepalive().record(o, value);
         }
@@ -323,18 +333,23 @@ public abstract sealed class NativeSocket implements AutoCloseable permits Strea
         int s = fd.acquire("getsockopt", o.name());
         ThreadScratch sc = ThreadScratch.acquire();
         try {
-            MemorySegment buf = sc.buffer();
-            MemorySegment len = sc.length();
-            len.set(ValueLayout.JAVA_INT, 0, o.capacity());
-            int r = SYS.getsockopt(sc, s, o.level(), o.optName(), buf, len);
-            if (r < 0) {
-                throw optionError("getsockopt(fd " + s + ", " + o.name() + ")", s, o, r);
-            }
-            return o.decode(buf, len.get(ValueLayout.JAVA_INT, 0));
+            return get(sc, s, o);
         } finally {
             sc.release();
             fd.release();
         }
+    }
+
+    /** {@code getsockopt(2)} on the held descriptor {@code s} with the caller's scratch. */
+    private <T> T get(ThreadScratch sc, int s, NativeOption<T> o) throws ErrnoException {
+        MemorySegment buf = sc.buffer();
+        MemorySegment len = sc.length();
+        len.set(ValueLayout.JAVA_INT, 0, o.capacity());
+        int r = SYS.getsockopt(sc, s, o.level(), o.optName(), buf, len);
+        if (r < 0) {
+            throw optionError("getsockopt(fd " + s + ", " + o.name() + ")", s, o, r);
+        }
+        return o.decode(buf, len.get(ValueLayout.JAVA_INT, 0));
     }
 
     /**
@@ -403,7 +418,9 @@ public abstract sealed class NativeSocket implements AutoCloseable permits Strea
      * ({@code tcp_sock_set_keepidle_locked()} re-arms the timer) and times the next one by the
      * interval in force then, while a new {@code TCP_KEEPINTVL} re-arms nothing. On an MPTCP
      * socket the kernel propagates them to every subflow (for settings made before {@code connect()},
-     * only since upstream commit 648de37416b3, Linux 6.17 and stable backports).
+     * only since upstream commit 648de37416b3, Linux 6.17 and stable backports). The four calls
+     * hold the descriptor and the thread's scratch once. If the kernel refuses one, those before it
+     * stay set (and are remembered for re-applying after {@code connect()}), those after it are not made.
      *
      * @throws IllegalArgumentException if a value is outside what {@code setsockopt(2)} accepts
      *         ({@link Keepalive#requireSettable()}), before any call
@@ -412,14 +429,57 @@ public abstract sealed class NativeSocket implements AutoCloseable permits Strea
      */
     public void setKeepalive(Keepalive keepalive) throws IOException {
         Objects.requireNonNull(keepalive, "keepalive").requireSettable(); // all checked before the first call
-        if (keepalive.enabled()) {
-            // The idle time last: setting it re-arms the timer and may send a probe at once, timed by
-            // the interval in force then; a new interval is read only at the next probe.
-            setOption(Options.TCP_KEEPINTVL, keepalive.interval());
-            setOption(Options.TCP_KEEPCNT, keepalive.count());
-            setOption(Options.TCP_KEEPIDLE, keepalive.idle());
+        boolean on = keepalive.enabled();
+        int made = 0;
+        ThreadScratch sc = ThreadScratch.acquire();
+        try {
+            int s = fd.acquire("setsockopt", "SO_KEEPALIVE");
+            try {
+                if (on) {
+                    // The idle time last: setting it re-arms the timer and may send a probe at once, timed by
+                    // the interval in force then; a new interval is read only at the next probe.
+                    set(sc, s, Options.TCP_KEEPINTVL, keepalive.interval());
+                    made++;
+                    set(sc, s, Options.TCP_KEEPCNT, keepalive.count());
+                    made++;
+                    set(sc, s, Options.TCP_KEEPIDLE, keepalive.idle());
+                    made++;
+                }
+                set(sc, s, Options.SO_KEEPALIVE, on);
+                made++;
+            } finally {
+                fd.release();
+            }
+        } catch (ErrnoException refused) {
+            try {
+                keepaliveApplied(keepalive, made);
+            } catch (IOException e) {
+                refused.addSuppressed(e);
+            }
+            throw refused;
+        } finally {
+            sc.release();
         }
-        setOption(Options.SO_KEEPALIVE, keepalive.enabled());
+        keepaliveApplied(keepalive, made);
+    }
+
+    /** {@link #applied} for the first {@code made} of {@link #setKeepalive}'s calls, in their order. */
+    private void keepaliveApplied(Keepalive keepalive, int made) throws IOException {
+        int left = made;
+        if (keepalive.enabled()) {
+            if (left-- > 0) {
+                applied(Options.TCP_KEEPINTVL, keepalive.interval());
+            }
+            if (left-- > 0) {
+                applied(Options.TCP_KEEPCNT, keepalive.count());
+            }
+            if (left-- > 0) {
+                applied(Options.TCP_KEEPIDLE, keepalive.idle());
+            }
+        }
+        if (left > 0) {
+            applied(Options.SO_KEEPALIVE, keepalive.enabled());
+        }
     }
 
     /**
@@ -429,8 +489,15 @@ public abstract sealed class NativeSocket implements AutoCloseable permits Strea
      * which may exceed what {@link #setKeepalive} accepts.
      */
     public Keepalive keepalive() throws IOException {
-        return new Keepalive(getOption(Options.SO_KEEPALIVE), getOption(Options.TCP_KEEPIDLE),
-                getOption(Options.TCP_KEEPINTVL), getOption(Options.TCP_KEEPCNT));
+        int s = fd.acquire("getsockopt", "SO_KEEPALIVE");
+        ThreadScratch sc = ThreadScratch.acquire();
+        try {
+            return new Keepalive(get(sc, s, Options.SO_KEEPALIVE), get(sc, s, Options.TCP_KEEPIDLE),
+                    get(sc, s, Options.TCP_KEEPINTVL), get(sc, s, Options.TCP_KEEPCNT));
+        } finally {
+            sc.release();
+            fd.release();
+        }
     }
 
     /** {@return the local address, from {@code getsockname(2)}} */
