@@ -135,8 +135,13 @@ final class DeadPeerWatchdog {
      * two hours out: the dead peer went unreported, seen under emulation on Linux 6.1.)
      */
     void idleChanged(StreamSocket s) {
-        s.watchIdleChanged = true;
-        promote(s);
+        // A socket not watched yet is first looked at after watch() set the flag, so after this
+        // change: it reads the new idle time. The check spares a setsockopt on an unwatched socket
+        // the volatile write's fence.
+        if (s.watched) {
+            s.watchIdleChanged = true;
+            promote(s);
+        }
     }
 
     /** {@return why the kernel offers the watchdog nothing, or null} (probing once if not yet done) */

@@ -25,6 +25,7 @@ class WatchdogScheduleTest {
             StreamSocket s = conn.accepted();
             s.setDeadPeerWatchdog(null); // the JVM's watchdog leaves it to this test's instance
             s.setKeepalive(Keepalive.of(Duration.ofHours(2), Duration.ofSeconds(5), 3)); // SO_KEEPALIVE first, as the JDK's defaults have it
+            s.watched = true; // which watches it, as watch() would mark it
             long now = System.nanoTime();
             long due = wd.visit(s, now); // the look read 2 h ...
             assertTrue(due - now > TimeUnit.HOURS.toNanos(1), "an idle connection with keepalive idle 2 h is looked at "
