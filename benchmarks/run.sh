@@ -15,6 +15,8 @@
 #     benchmark (VirtualThreadWakeupBenchmark) if the jar has them;
 #  3. runs the JMH benchmarks with -prof gc; each measured JMH iteration runs its C twin right
 #     before it (CReference.java), so C and Java alternate;
+#     the single-threaded ones with the benchmark thread and its C twin on the last CPU, the JVM's
+#     other threads on the others (MPTCPJ_BENCH_PIN=0: not pinned);
 #  4. writes target/report/: report.md (also printed), jmh-*.json, pairs.txt (the C twins),
 #     strace-*.txt, machine.txt, and the logs. See BENCHMARKS.md.
 # As root, everything runs in network namespaces with random names that this script creates and
@@ -247,10 +249,28 @@ jvm_args=(--enable-native-access=ALL-UNNAMED --add-exports=java.base/sun.nio.ch=
 # 1 s pair by up to 20 %, on either side; and JMH runs the trial's setup and teardown, which
 # allocate, inside the first and last iteration of a fork, which the median B/op then outvotes.
 runs=(
-  "main Transition|Option|FfmFloor|Keepalive|Info|InfoFloor|PingPong|Connect main"
+  "single Transition|Option|FfmFloor|Keepalive|Info|InfoFloor main"
+  "main PingPong|Connect main"
   "bulk Bulk main 6"
   "2sf TwoSubflow two"
 )
+# The single-threaded rows: the benchmark thread and its C twin share the last CPU, the JVM's other
+# threads (JIT, GC, JMH's own) get the others (CReference pins the benchmark thread, which spawns the
+# twin; the JVM starts under taskset). Unpinned, the scheduler moved either between the CPUs and next
+# to the JVM's other threads. MPTCPJ_BENCH_PIN=0 turns it off (to compare).
+pin_cpu=() pin_env=() pin_jvm=() pin_jmh=()
+ncpu=$(nproc)
+if [[ ${MPTCPJ_BENCH_PIN:-1} == 0 ]]; then
+  log "MPTCPJ_BENCH_PIN=0: single-threaded rows not pinned"
+elif [[ $ncpu -lt 2 ]]; then
+  log "one CPU: single-threaded rows not pinned"
+elif ! command -v taskset >/dev/null || ! taskset -c 0 true 2>/dev/null; then
+  log "taskset missing or not allowed: single-threaded rows not pinned (their pairs are noisier)"
+else
+  pin_cpu=(taskset -c "0-$((ncpu - 2))") pin_env=(MPTCPJ_BENCH_CPU=$((ncpu - 1)))
+  # The JVM sizes itself (GC, compiler threads) by the CPUs it may use: let it see them all, as unpinned.
+  pin_jvm=(-XX:ActiveProcessorCount="$ncpu") pin_jmh=(-jvmArgsPrepend -XX:ActiveProcessorCount="$ncpu")
+fi
 for r in "${runs[@]}"; do
   read -r name classes where iterations <<<"$r"
   opts=("${jmh_opts[@]}")
@@ -270,7 +290,9 @@ for r in "${runs[@]}"; do
   # -Djmh.ignoreLock: JMH's lock file in /tmp only stops a second run on the same machine (another
   # worktree's, in other namespaces) from starting; that load is a shared machine's noise, which the
   # C/Java pairs are there to absorb.
-  "${runner[@]}" "$java" -Djmh.ignoreLock=true "${jvm_args[@]}" -jar "$jar" "\\.(${classes//|/Benchmark|}Benchmark)\\." "${opts[@]}" \
+  pin=() jvm_pin=() jmh_pin=()
+  [[ $name != single || ${#pin_cpu[@]} == 0 ]] || pin=(env "${pin_env[@]}" "${pin_cpu[@]}") jvm_pin=("${pin_jvm[@]}") jmh_pin=("${pin_jmh[@]}")
+  "${runner[@]}" "${pin[@]}" "$java" -Djmh.ignoreLock=true "${jvm_args[@]}" "${jvm_pin[@]}" -jar "$jar" "\\.(${classes//|/Benchmark|}Benchmark)\\." "${opts[@]}" "${jmh_pin[@]}" \
       -foe true -prof gc -rf json -rff "$out/jmh-$name.json" >"$out/jmh-$name.log" 2>&1 \
     || { tail -n 60 "$out/jmh-$name.log" >&2; log "JMH failed (log: $out/jmh-$name.log)"; exit 1; }
   jmh_files+=(--jmh "$out/jmh-$name.json")

@@ -8,6 +8,11 @@ import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -37,7 +42,8 @@ import org.openjdk.jmh.runner.IterationType;
  * {@code c/reference.c}), {@code MPTCPJ_BENCH_REFERENCE_ARGS} (extra arguments, e.g.
  * {@code --quick --peer 10.0.0.2:5201}) and {@code MPTCPJ_BENCH_PAIRS} (the file each C result is
  * appended to, one line per measured iteration:
- * {@code Class.method params name value unit}). Without
+ * {@code Class.method params name value unit}) and, for the single-threaded benchmarks,
+ * {@code MPTCPJ_BENCH_CPU} (the CPU that the benchmark thread and its twin share). Without
  * them (a benchmark run by hand) nothing happens.
  */
 @State(Scope.Thread)
@@ -52,6 +58,7 @@ public class CReference {
     private static final String BINARY = System.getenv("MPTCPJ_BENCH_REFERENCE");
     private static final String ARGS = System.getenv("MPTCPJ_BENCH_REFERENCE_ARGS");
     private static final String PAIRS = System.getenv("MPTCPJ_BENCH_PAIRS");
+    private static final String CPU = System.getenv("MPTCPJ_BENCH_CPU");
 
     private String twin;
     private String key;
@@ -73,6 +80,9 @@ public class CReference {
             return;
         }
         resolve(benchmark);
+        if (CPU != null && !CPU.isBlank()) {
+            pinThisThread(Integer.parseInt(CPU.trim()));
+        }
         List<String> command = new ArrayList<>(List.of(BINARY, "--serve", "--rounds", "1"));
         if (ARGS != null && !ARGS.isBlank()) {
             command.addAll(Arrays.asList(ARGS.trim().split("\\s+")));
@@ -104,6 +114,30 @@ public class CReference {
         }
         pairs.write(keyPrefix);
         pairs.write(answer, 0, line);
+    }
+
+    /**
+     * Pins the calling thread, the benchmark's (JMH runs a thread-scoped state's setup on it), to
+     * one CPU with {@code sched_setaffinity(2)}; the twin's process, spawned from this thread
+     * afterwards, inherits the mask. run.sh starts the JVM on the other CPUs, so that Java and C run
+     * on the same CPU and the JVM's other threads (JIT, GC, JMH's) stay off it.
+     */
+    private static void pinThisThread(int cpu) {
+        Linker linker = Linker.nativeLinker();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment mask = arena.allocate(128); // cpu_set_t: 1,024 CPUs
+            mask.set(ValueLayout.JAVA_BYTE, cpu / 8, (byte) (1 << (cpu % 8)));
+            int r = (int) linker.downcallHandle(linker.defaultLookup().find("sched_setaffinity").orElseThrow(),
+                            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.ADDRESS))
+                    .invokeExact(0, mask.byteSize(), mask);
+            if (r != 0) {
+                throw new IllegalStateException("sched_setaffinity(CPU " + cpu + ") failed");
+            }
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /**
