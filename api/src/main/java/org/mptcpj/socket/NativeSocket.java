@@ -284,21 +284,20 @@ public abstract sealed class NativeSocket implements AutoCloseable permits Strea
         } finally {
             sc.release();
         }
-        applied(o, value);
     }
 
-    /** {@code setsockopt(2)} on the held descriptor {@code s} with the caller's scratch. */
-    private <T> void set(ThreadScratch sc, int s, NativeOption<T> o, T value) throws ErrnoException {
+    /**
+     * {@code setsockopt(2)} on the held descriptor {@code s} with the caller's scratch, then what
+     * follows a set: a keepalive setting remembered, the subclass told (which may acquire the
+     * descriptor and a scratch again while the caller holds them; neither is exclusive).
+     */
+    private <T> void set(ThreadScratch sc, int s, NativeOption<T> o, T value) throws IOException {
         MemorySegment buf = sc.buffer();
         int len = o.encode(value, buf);
         int r = SYS.setsockopt(sc, s, o.level(), o.optName(), buf, len);
         if (r < 0) {
             throw optionError("setsockopt(fd " + s + ", " + o.name() + ")", s, o, r);
         }
-    }
-
-    /** What follows an option set: a keepalive setting remembered, the subclass told. */
-    private <T> void applied(NativeOption<T> o, T value) throws IOException {
         if (KeepaliveSettings.covers(o)) {
             recordedKeepalive().record(o, value);
         }
@@ -429,56 +428,23 @@ public abstract sealed class NativeSocket implements AutoCloseable permits Strea
      */
     public void setKeepalive(Keepalive keepalive) throws IOException {
         Objects.requireNonNull(keepalive, "keepalive").requireSettable(); // all checked before the first call
-        boolean on = keepalive.enabled();
-        int made = 0;
         ThreadScratch sc = ThreadScratch.acquire();
         try {
             int s = fd.acquire("setsockopt", "SO_KEEPALIVE");
             try {
-                if (on) {
+                if (keepalive.enabled()) {
                     // The idle time last: setting it re-arms the timer and may send a probe at once, timed by
                     // the interval in force then; a new interval is read only at the next probe.
                     set(sc, s, Options.TCP_KEEPINTVL, keepalive.interval());
-                    made++;
                     set(sc, s, Options.TCP_KEEPCNT, keepalive.count());
-                    made++;
                     set(sc, s, Options.TCP_KEEPIDLE, keepalive.idle());
-                    made++;
                 }
-                set(sc, s, Options.SO_KEEPALIVE, on);
-                made++;
+                set(sc, s, Options.SO_KEEPALIVE, keepalive.enabled());
             } finally {
                 fd.release();
             }
-        } catch (ErrnoException refused) {
-            try {
-                keepaliveApplied(keepalive, made);
-            } catch (IOException e) {
-                refused.addSuppressed(e);
-            }
-            throw refused;
         } finally {
             sc.release();
-        }
-        keepaliveApplied(keepalive, made);
-    }
-
-    /** {@link #applied} for the first {@code made} of {@link #setKeepalive}'s calls, in their order. */
-    private void keepaliveApplied(Keepalive keepalive, int made) throws IOException {
-        int left = made;
-        if (keepalive.enabled()) {
-            if (left-- > 0) {
-                applied(Options.TCP_KEEPINTVL, keepalive.interval());
-            }
-            if (left-- > 0) {
-                applied(Options.TCP_KEEPCNT, keepalive.count());
-            }
-            if (left-- > 0) {
-                applied(Options.TCP_KEEPIDLE, keepalive.idle());
-            }
-        }
-        if (left > 0) {
-            applied(Options.SO_KEEPALIVE, keepalive.enabled());
         }
     }
 
