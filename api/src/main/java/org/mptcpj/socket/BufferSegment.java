@@ -17,19 +17,13 @@ import java.nio.ByteBuffer;
  */
 record BufferSegment(Object buffer, MemorySegment whole) {
 
-    /** {@return {@code last} if it is {@code buffer}'s, else a new one for {@code buffer}} */
-    static BufferSegment over(BufferSegment last, ByteBuffer buffer) {
+    /** {@return {@code last} if it is {@code buffer}'s, else a new one for {@code buffer}, a ByteBuffer or byte[]} */
+    static BufferSegment over(BufferSegment last, Object buffer) {
         if (last != null && last.buffer == buffer) {
             return last;
         }
-        return new BufferSegment(buffer, MemorySegment.ofBuffer(buffer.duplicate().clear()));
-    }
-
-    /** {@return {@code last} if it is {@code array}'s, else a new one for {@code array}} */
-    static BufferSegment over(BufferSegment last, byte[] array) {
-        if (last != null && last.buffer == array) {
-            return last;
-        }
-        return new BufferSegment(array, MemorySegment.ofArray(array));
+        return new BufferSegment(buffer, buffer instanceof ByteBuffer b
+                ? MemorySegment.ofBuffer(b.duplicate().clear())
+                : MemorySegment.ofArray((byte[]) buffer));
     }
 }

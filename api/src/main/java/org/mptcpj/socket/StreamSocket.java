@@ -548,11 +548,10 @@ public final class StreamSocket extends NativeSocket {
         ThreadScratch sc = ThreadScratch.acquire();
         try {
             if (dst.isNative()) {
-                // A slice is an object: only a read into the middle of a segment needs one.
-                return SYS.recv(sc, s, offset == 0 ? dst : dst.asSlice(offset, length), length, flags);
+                return SYS.recv(sc, s, dst, offset, length, flags);
             }
             MemorySegment bounce = sc.bounce();
-            long r = SYS.recv(sc, s, bounce, Math.min(length, bounce.byteSize()), flags);
+            long r = SYS.recv(sc, s, bounce, 0, Math.min(length, bounce.byteSize()), flags);
             if (r > 0) {
                 MemorySegment.copy(bounce, 0, dst, offset, r);
             }
@@ -574,13 +573,12 @@ public final class StreamSocket extends NativeSocket {
         ThreadScratch sc = ThreadScratch.acquire();
         try {
             if (src.isNative()) {
-                // A slice is an object: only a write from the middle of a segment needs one.
-                return SYS.send(sc, s, offset == 0 ? src : src.asSlice(offset, n), n, flags);
+                return SYS.send(sc, s, src, offset, n, flags);
             }
             MemorySegment bounce = sc.bounce();
             n = Math.min(n, bounce.byteSize());
             MemorySegment.copy(src, offset, bounce, 0, n);
-            return SYS.send(sc, s, bounce, n, flags);
+            return SYS.send(sc, s, bounce, 0, n, flags);
         } finally {
             sc.release();
         }
@@ -664,9 +662,7 @@ public final class StreamSocket extends NativeSocket {
     public int read(ByteBuffer dst) throws IOException {
         Objects.requireNonNull(dst, "dst");
         requireWritable(dst.isReadOnly(), "buffer");
-        BufferSegment into = BufferSegment.over(lastReadInto, dst);
-        lastReadInto = into;
-        int n = read(into.whole(), dst.position(), dst.remaining());
+        int n = read(segmentOver(dst, true), dst.position(), dst.remaining());
         if (n > 0) {
             dst.position(dst.position() + n);
         }
@@ -680,9 +676,7 @@ public final class StreamSocket extends NativeSocket {
      */
     public void write(ByteBuffer src) throws IOException {
         Objects.requireNonNull(src, "src");
-        BufferSegment from = BufferSegment.over(lastWrittenFrom, src);
-        lastWrittenFrom = from;
-        write(from.whole(), src.position(), src.remaining());
+        write(segmentOver(src, false), src.position(), src.remaining());
         src.position(src.limit());
     }
 
@@ -694,9 +688,7 @@ public final class StreamSocket extends NativeSocket {
      */
     public int read(byte[] b, int off, int len) throws IOException {
         Objects.checkFromIndexSize(off, len, Objects.requireNonNull(b, "b").length);
-        BufferSegment into = BufferSegment.over(lastReadInto, b);
-        lastReadInto = into;
-        return read(into.whole(), off, len);
+        return read(segmentOver(b, true), off, len);
     }
 
     /**
@@ -707,9 +699,25 @@ public final class StreamSocket extends NativeSocket {
      */
     public void write(byte[] b, int off, int len) throws IOException {
         Objects.checkFromIndexSize(off, len, Objects.requireNonNull(b, "b").length);
-        BufferSegment from = BufferSegment.over(lastWrittenFrom, b);
-        lastWrittenFrom = from;
-        write(from.whole(), off, len);
+        write(segmentOver(b, false), off, len);
+    }
+
+    /**
+     * The segment over a program's buffer (see {@link BufferSegment}), kept as the last one read
+     * into or written from. The field is stored only when the buffer changes, so a reader and a
+     * writer thread do not both write to this object on every call.
+     */
+    private MemorySegment segmentOver(Object buffer, boolean reading) {
+        BufferSegment last = reading ? lastReadInto : lastWrittenFrom;
+        BufferSegment b = BufferSegment.over(last, buffer);
+        if (b != last) {
+            if (reading) {
+                lastReadInto = b;
+            } else {
+                lastWrittenFrom = b;
+            }
+        }
+        return b.whole();
     }
 
     /** Half-closes the reading side ({@code shutdown(SHUT_RD)}). */

@@ -334,13 +334,16 @@ public final class Sys {
         }
     }
 
-    /** recv(2) with the caller's scratch, retried on EINTR. */
-    public long recv(ThreadScratch sc, int fd, MemorySegment buf, long len, int flags) {
+    /** recv(2) into {@code buf[offset, offset + len)} with the caller's scratch, retried on EINTR. */
+    public long recv(ThreadScratch sc, int fd, MemorySegment buf, long offset, long len, int flags) {
         MemorySegment st = sc.callState;
+        // A slice is an object: made only for an offset, and here, next to the downcall it is passed
+        // to, so that escape analysis removes it whatever inlining the callers get.
+        MemorySegment at = offset == 0 ? buf : buf.asSlice(offset, len);
         try {
             long r;
             do {
-                r = result((long) RECV.invokeExact(st, fd, buf, len, flags), st);
+                r = result((long) RECV.invokeExact(st, fd, at, len, flags), st);
             } while (r == -EINTR);
             return r;
         } catch (Throwable t) {
@@ -348,13 +351,16 @@ public final class Sys {
         }
     }
 
-    /** send(2) with the caller's scratch, retried on EINTR. */
-    public long send(ThreadScratch sc, int fd, MemorySegment buf, long len, int flags) {
+    /** send(2) of {@code buf[offset, offset + len)} with the caller's scratch, retried on EINTR. */
+    public long send(ThreadScratch sc, int fd, MemorySegment buf, long offset, long len, int flags) {
         MemorySegment st = sc.callState;
+        // A slice is an object: made only for an offset, and here, next to the downcall it is passed
+        // to, so that escape analysis removes it whatever inlining the callers get.
+        MemorySegment at = offset == 0 ? buf : buf.asSlice(offset, len);
         try {
             long r;
             do {
-                r = result((long) SEND.invokeExact(st, fd, buf, len, flags), st);
+                r = result((long) SEND.invokeExact(st, fd, at, len, flags), st);
             } while (r == -EINTR);
             return r;
         } catch (Throwable t) {
