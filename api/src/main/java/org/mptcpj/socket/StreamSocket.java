@@ -652,8 +652,9 @@ public final class StreamSocket extends NativeSocket {
     /**
      * Reads into a buffer from its position, as {@link #read(MemorySegment)}: a direct buffer
      * directly, a heap buffer through one native copy. The socket keeps the segment over the last
-     * buffer it read into, so reading into the same buffer again allocates nothing; it lets go of
-     * the buffer when given another one or when closed.
+     * buffer it read into, so reading into the same buffer again allocates nothing (except, for a
+     * direct buffer whose position is not 0, the 40-byte slice passed to the kernel, unless the JIT
+     * removes it); it lets go of the buffer when given another one or when closed.
      *
      * @return bytes read, or -1 at end of stream
      * @throws IllegalArgumentException if {@code dst} is {@linkplain ByteBuffer#isReadOnly() read-only}
