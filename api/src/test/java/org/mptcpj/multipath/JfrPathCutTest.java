@@ -11,6 +11,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import jdk.jfr.Recording;
 import jdk.jfr.consumer.RecordedEvent;
@@ -24,6 +26,7 @@ import org.mptcpj.option.Keepalive;
 import org.mptcpj.pm.Endpoint;
 import org.mptcpj.pm.EndpointFlag;
 import org.mptcpj.pm.MptcpEventSubscription;
+import org.mptcpj.pm.MptcpEventType;
 import org.mptcpj.testing.Require;
 
 /**
@@ -51,6 +54,8 @@ class JfrPathCutTest {
     void recordingShowsTheCutInOrder() throws Exception {
         Path file = dir.resolve("cut.jfr");
         long token;
+        // The subscription commits its JFR event before it hands the event to this listener.
+        CountDownLatch joinSeen = new CountDownLatch(1);
         try (Recording r = new Recording()) {
             for (String name : List.of("ConnectionEstablished", "KeepaliveReapplied", "SubflowEstablished",
                     "SubflowClosed", "DeadPeer", "PathManagerEvent", "SocketRead", "SocketWrite")) {
@@ -58,16 +63,25 @@ class JfrPathCutTest {
             }
             r.start();
             try (MultipathLab m = MultipathLab.create("mptcpj-jfr", 2);
-                 MptcpEventSubscription sub = m.serverPm.subscribe(e -> { })) {
+                 MptcpEventSubscription sub = m.serverPm.subscribe(e -> {
+                     if (e.type() == MptcpEventType.SUB_ESTABLISHED) {
+                         joinSeen.countDown();
+                     }
+                 })) {
                 m.serverPm.addEndpoint(Endpoint.of(m.s(1), EndpointFlag.SIGNAL));
                 try (Conn conn = m.connect(KEEPALIVE)) {
                     assertEquals(2, awaitCount(conn.server(), 2, Duration.ofSeconds(5)).size());
                     assertTrue(conn.server().isPeerDeadDetection());
                     token = conn.server().mptcpInfo(new org.mptcpj.info.MptcpInfo()).token();
-                    // A read that waits for data written 100 ms later.
+                    // The subscription's thread records the join's event while this one goes on (2 ms
+                    // before the read below in full test runs; a CI run read first and failed the
+                    // order check): wait until it is recorded.
+                    assertTrue(joinSeen.await(5, TimeUnit.SECONDS), "no SUB_ESTABLISHED event");
+                    // A read that waits for data written 300 ms later (long past the SocketRead
+                    // event's 20 ms threshold even if this thread is slow to reach read()).
                     Thread w = Thread.ofPlatform().start(() -> {
                         try {
-                            Thread.sleep(100);
+                            Thread.sleep(300);
                             conn.client().write(new byte[3], 0, 3);
                         } catch (Exception e) {
                             throw new AssertionError(e);
