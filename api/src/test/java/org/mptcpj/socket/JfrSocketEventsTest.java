@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * an MPTCP listener is reported as fallen back on the server side.
  */
 class JfrSocketEventsTest {
-    private static final Duration WAIT = Duration.ofMillis(150);
+    private static final Duration WAIT = Duration.ofMillis(300);
 
     @TempDir
     Path dir;
@@ -82,7 +82,9 @@ class JfrSocketEventsTest {
         assertEquals(port, waited.getInt("port"));
         assertEquals(7000, waited.getLong("timeout"));
         assertFalse(waited.getBoolean("endOfStream"));
-        assertTrue(waited.getDuration().compareTo(WAIT.minusMillis(20)) >= 0, waited.toString());
+        // Half the wait: this thread may reach read() late (a GC pause, a busy runner), but an
+        // event that did not time the wait would last microseconds.
+        assertTrue(waited.getDuration().compareTo(WAIT.dividedBy(2)) >= 0, waited.toString());
         assertTrue(waited.getStackTrace() != null, "stack trace recorded");
         long quick = reads.stream().filter(e -> e.getLong("bytesRead") == 1).count();
         assertTrue(quick < quickReads / 10, quick + " of " + quickReads + " immediate reads recorded: the threshold is not applied");
