@@ -73,9 +73,9 @@ class JfrPathCutTest {
                     assertEquals(2, awaitCount(conn.server(), 2, Duration.ofSeconds(5)).size());
                     assertTrue(conn.server().isPeerDeadDetection());
                     token = conn.server().mptcpInfo(new org.mptcpj.info.MptcpInfo()).token();
-                    // The subscription's thread records the join's event while this one goes on (2 ms
-                    // before the read below in full test runs; a CI run read first and failed the
-                    // order check): wait until it is recorded.
+                    // The subscription's thread records the join's event while this one goes on
+                    // (only 2-4 ms ahead of this read in full test runs; a CI run read first and
+                    // failed the order check): wait until it is recorded.
                     assertTrue(joinSeen.await(5, TimeUnit.SECONDS), "no SUB_ESTABLISHED event");
                     // A read that waits for data written 300 ms later (long past the SocketRead
                     // event's 20 ms threshold even if this thread is slow to reach read()).
